@@ -1,0 +1,56 @@
+"""hfimage: a text prompt in, an image out, from free Hugging Face Spaces.
+
+>>> import hfimage
+>>> image = hfimage.generate("a cat wearing a hat")   # doctest: +SKIP
+>>> image.save("cat.webp")                            # doctest: +SKIP
+"""
+
+import logging
+
+from . import providers
+from ._catalog import ModelInfo
+from .client import Client, GenerateParams, generate, models, stream
+from .errors import (
+    AllProvidersFailedError,
+    Attempt,
+    AuthenticationError,
+    ConnectionError,
+    HFImageError,
+    InvalidRequestError,
+    ProtocolError,
+    ProviderError,
+    QuotaExceededError,
+    RateLimitError,
+    ServiceUnavailableError,
+    TimeoutError,
+)
+from .results import Event, Image, Preview
+
+__version__ = "0.1.0"
+
+logging.getLogger("hfimage").addHandler(logging.NullHandler())
+
+__all__ = [
+    "AllProvidersFailedError",
+    "Attempt",
+    "AuthenticationError",
+    "Client",
+    "ConnectionError",
+    "Event",
+    "GenerateParams",
+    "HFImageError",
+    "Image",
+    "InvalidRequestError",
+    "ModelInfo",
+    "Preview",
+    "ProtocolError",
+    "ProviderError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "TimeoutError",
+    "generate",
+    "models",
+    "providers",
+    "stream",
+]

@@ -1,0 +1,88 @@
+"""The Gradio call route: POST the inputs, then read the job's event stream.
+
+PROTOCOLS.md section 3. The stream is closed on every way out of the generator,
+which is also how a job is cancelled on the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._gradio import SpaceInfo, app_error, decode, image_and_seed
+from ._http import Channel
+from ._sse import sse_events
+from .errors import ProtocolError
+
+log = logging.getLogger("hfimage")
+
+
+@dataclass(frozen=True)
+class Output:
+    """An image a provider sent: a preview, or the final one, with the seed it reported."""
+
+    url: str
+    seed: int | None
+    final: bool
+
+
+def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any]) -> Iterator[Output]:
+    """Run one job on the call route; previews first, the final image last, or a typed error."""
+    started = channel.post_json(space.api_url(f"/call/{api_name}"), {"data": list(inputs)})
+    event_id = started.get("event_id") if isinstance(started, dict) else None
+    if not isinstance(event_id, str) or not event_id:
+        raise ProtocolError(
+            f"{channel.provider} accepted the job but sent no event id: {str(started)[:200]!r}",
+            provider=channel.provider,
+        )
+    response = channel.request("GET", space.api_url(f"/call/{api_name}/{event_id}"), stream=True)
+    with contextlib.closing(response):
+        yield from _read_events(sse_events(channel.chunks(response)), space, channel.provider)
+
+
+def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str) -> Iterator[Output]:
+    # A generator app sends its final image twice: as the last `generating` and in `complete`.
+    # So each preview is held back until the next event shows it was not the final one.
+    held: Output | None = None
+    for name, data in events:
+        if name == "heartbeat":
+            if held is not None:
+                yield held
+                held = None
+            continue
+        if name == "error":
+            raise app_error(_error_text(decode(data, provider)), provider)
+        if name not in ("generating", "complete"):
+            log.debug("%s: ignoring unknown event %r", provider, name)
+            continue
+        url, seed = image_and_seed(decode(data, provider), space)
+        if name == "generating":
+            if held is not None:
+                yield held
+            held = Output(url, seed, final=False) if url is not None else None
+            continue
+        if url is None:
+            raise ProtocolError(
+                f"{provider} finished without an image in its output: {data[:200]!r}", provider=provider
+            )
+        if held is not None and held.url != url:
+            yield held
+        yield Output(url, seed, final=True)
+        return
+    raise ProtocolError(
+        f"{provider} closed the event stream without a result. The space may have restarted: try again.",
+        provider=provider,
+    )
+
+
+def _error_text(payload: Any) -> str | None:
+    """The message of an ``error`` event: null (Gradio < 6.13), a dict (6.13+) or a plain string."""
+    if isinstance(payload, dict):
+        message = payload.get("error")
+        return message if isinstance(message, str) else None
+    if isinstance(payload, str):
+        return payload
+    return None

@@ -1,0 +1,40 @@
+"""A deadline for a whole call: every wait and every loop asks it how long is left."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .errors import TimeoutError
+
+
+class Deadline:
+    """A point in time, ``seconds`` after creation, measured on a monotonic ``clock``."""
+
+    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._start = clock()
+
+    @property
+    def elapsed(self) -> float:
+        return self._clock() - self._start
+
+    def remaining(self) -> float:
+        """Seconds left; never negative."""
+        return max(0.0, self.seconds - self.elapsed)
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining() <= 0.0
+
+    def check(self, doing: str) -> None:
+        """Raise TimeoutError if the deadline has passed; ``doing`` says what was under way."""
+        if self.expired:
+            raise TimeoutError(self.message(doing))
+
+    def message(self, doing: str) -> str:
+        return (
+            f"Gave up {doing} after {self.seconds:g} s (the call's timeout). "
+            "Free spaces can be slow or queued: pass a larger timeout=, or try another provider."
+        )

@@ -1,0 +1,231 @@
+"""What hfimage needs to know about a Gradio app, and how it reads the app's answers.
+
+Shared by the Gradio protocols: finding the API prefix and endpoints, checking inputs
+against the app's own limits, turning outputs into an image URL and a seed, and turning
+an app's error text into a typed error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from ._http import Channel
+from ._quota import is_quota_message, quota_retry_after
+from ._text import plain
+from .errors import HFImageError, InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
+
+GRADIO5_PREFIX = "/gradio_api"
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input of an endpoint as the app declares it; bounds are None where it declares none."""
+
+    component: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    api_name: str
+    fn_index: int
+    inputs: tuple[InputSpec, ...]
+
+
+@dataclass(frozen=True)
+class SpaceInfo:
+    """A Gradio app's root URL, API prefix and named endpoints (empty when its config is unknown)."""
+
+    root: str
+    api_prefix: str
+    version: str | None = None
+    endpoints: Mapping[str, Endpoint] = field(default_factory=dict)
+
+    def api_url(self, path: str) -> str:
+        return f"{self.root}{self.api_prefix}{path}"
+
+    def file_url(self, path: str) -> str:
+        """Where a file the app produced can be downloaded; built from its path, not its (often wrong) url."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.api_url("/file=" + quote(path, safe="/"))
+
+
+def parse_config(root: str, config: Any) -> SpaceInfo:
+    """A SpaceInfo from the JSON of ``{root}/config``; unknown parts are left out, not guessed."""
+    if not isinstance(config, dict):
+        raise ProtocolError(f"{root}/config is not a Gradio config (got {type(config).__name__}).")
+    prefix = config.get("api_prefix")
+    version = config.get("version")
+    components = {item.get("id"): item for item in config.get("components") or () if isinstance(item, dict)}
+    endpoints: dict[str, Endpoint] = {}
+    for position, dependency in enumerate(config.get("dependencies") or ()):
+        if not isinstance(dependency, dict) or not isinstance(dependency.get("api_name"), str):
+            continue
+        fn_index = dependency.get("id", position)
+        inputs = tuple(_input_spec(components.get(ident)) for ident in dependency.get("inputs") or ())
+        endpoints[dependency["api_name"]] = Endpoint(
+            dependency["api_name"], fn_index if isinstance(fn_index, int) else position, inputs
+        )
+    return SpaceInfo(
+        root=root,
+        api_prefix=prefix.rstrip("/") if isinstance(prefix, str) else "",
+        version=version if isinstance(version, str) else None,
+        endpoints=endpoints,
+    )
+
+
+def _input_spec(component: Any) -> InputSpec:
+    if not isinstance(component, dict):
+        return InputSpec("unknown")
+    props = component.get("props")
+    if not isinstance(props, dict):
+        props = {}
+    return InputSpec(
+        component=str(component.get("type", "unknown")),
+        minimum=_number(props.get("minimum")),
+        maximum=_number(props.get("maximum")),
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def discover(channel: Channel, root: str) -> SpaceInfo:
+    """Read the app's config; if there is none, probe for the Gradio 5+ prefix."""
+    try:
+        return parse_config(root, channel.get_json(f"{root}/config"))
+    except ProtocolError:
+        pass  # no usable /config (404 or not JSON): fall back to probing the layout
+    try:
+        channel.get_json(f"{root}{GRADIO5_PREFIX}/info")
+    except ProtocolError:
+        return SpaceInfo(root=root, api_prefix="")
+    return SpaceInfo(root=root, api_prefix=GRADIO5_PREFIX)
+
+
+class SpaceDirectory:
+    """What a client has learnt about each space, discovered once and shared by its calls."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, SpaceInfo] = {}
+        self._lock = threading.Lock()
+
+    def get(self, channel: Channel, root: str) -> SpaceInfo:
+        with self._lock:
+            known = self._known.get(root)
+        if known is None:
+            known = discover(channel, root)
+            with self._lock:
+                self._known[root] = known
+        return known
+
+    def forget(self, root: str) -> None:
+        """Drop what is known of a space, so the next call discovers it again (its app may have changed)."""
+        with self._lock:
+            self._known.pop(root, None)
+
+
+def check_inputs(space: SpaceInfo, api_name: str, named_inputs: Sequence[tuple[str, Any]], provider: str) -> None:
+    """Refuse, before sending, inputs that the app's declared endpoint and limits would reject."""
+    endpoint = space.endpoints.get(api_name)
+    if endpoint is None:
+        if space.endpoints:
+            raise ProtocolError(
+                f"{provider}: the app at {space.root} has no API endpoint '/{api_name}' "
+                f"(it offers {', '.join('/' + name for name in sorted(space.endpoints))}). "
+                "The space has changed; use another provider.",
+                provider=provider,
+            )
+        return
+    if len(endpoint.inputs) != len(named_inputs):
+        raise ProtocolError(
+            f"{provider}: '/{api_name}' at {space.root} takes {len(endpoint.inputs)} inputs, "
+            f"but this provider sends {len(named_inputs)}. The space's app has changed; use another provider.",
+            provider=provider,
+        )
+    for (name, value), spec in zip(named_inputs, endpoint.inputs, strict=True):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        low = spec.minimum if spec.minimum is not None else -math.inf
+        high = spec.maximum if spec.maximum is not None else math.inf
+        if not low <= value <= high:
+            raise InvalidRequestError(
+                f"{provider} accepts {name} from {low:g} to {high:g}; got {value:g}.", provider=provider
+            )
+
+
+def decode(data: str, provider: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise ProtocolError(f"{provider} sent an event that is not JSON: {data[:200]!r}", provider=provider) from exc
+
+
+def image_and_seed(outputs: Any, space: SpaceInfo) -> tuple[str | None, int | None]:
+    """The download URL of the first image in an app's outputs, and the seed that follows it."""
+    if not isinstance(outputs, list):
+        return None, None
+    url: str | None = None
+    seed: int | None = None
+    for value in outputs:
+        if url is None:
+            url = _file_url(value, space)
+        elif _is_integral(value):
+            seed = int(value)
+            break
+    return url, seed
+
+
+def _file_url(value: Any, space: SpaceInfo) -> str | None:
+    if isinstance(value, dict):
+        path = value.get("path")
+        if isinstance(path, str) and path:
+            return space.file_url(path)
+        url = value.get("url")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            return url
+    return None
+
+
+def _is_integral(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and float(value).is_integer()
+
+
+def app_error(detail: str | None, provider: str) -> HFImageError:
+    """The typed error for an error the app reported, with its text when it gave one."""
+    if detail is None or not plain(detail):
+        return ProviderError(
+            f"{provider} failed and did not say why (Gradio hides app errors on this route). "
+            "Free spaces often fail like this when their GPU quota runs out: set HF_TOKEN, "
+            "try again later, or use another provider.",
+            provider=provider,
+        )
+    text = plain(_unquote(detail.strip()))
+    if is_quota_message(text):
+        wait = quota_retry_after(text)
+        return QuotaExceededError(
+            f"{provider}: {text}" + ("" if wait is None else f" (retry after {wait:.0f} s)"),
+            provider=provider,
+            retry_after=wait,
+        )
+    return ProviderError(f"{provider} failed: {text}", provider=provider)
+
+
+def _unquote(text: str) -> str:
+    """Gradio 4 wraps error text in one pair of Python quotes: ``'msg'``."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text

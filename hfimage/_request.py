@@ -1,0 +1,117 @@
+"""A generation request, checked before anything is sent."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .errors import InvalidRequestError
+
+MAX_SIDE = 8192
+MAX_STEPS = 1000
+MAX_GUIDANCE = 100.0
+MAX_SEED = 2**63 - 1
+
+# Sizes for each aspect ratio, as the SD3.5 seed defines them.
+ASPECT_RATIOS: dict[str, tuple[int, int]] = {
+    "1:1": (1024, 1024),
+    "16:9": (1024, 576),
+    "9:16": (576, 1024),
+    "4:3": (1024, 768),
+    "3:4": (768, 1024),
+    "3:2": (1024, 682),
+    "2:3": (682, 1024),
+    "21:9": (1024, 440),
+    "9:21": (440, 1024),
+    "4:5": (832, 1040),
+    "5:4": (1040, 832),
+    "2:1": (1024, 512),
+    "1:2": (512, 1024),
+}
+_RATIO = re.compile(r"^\s*(\d+)\s*[:x/]\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What the caller asked for; None means "the provider's default"."""
+
+    prompt: str
+    negative_prompt: str | None = None
+    width: int | None = None
+    height: int | None = None
+    aspect_ratio: str | None = None
+    steps: int | None = None
+    guidance_scale: float | None = None
+    seed: int | None = None
+
+    def given(self) -> list[str]:
+        """The optional parameters the caller set, in declaration order."""
+        return [f.name for f in fields(self) if f.name != "prompt" and getattr(self, f.name) is not None]
+
+    def size(self, default: tuple[int, int]) -> tuple[int, int]:
+        """Width and height: given values win, the rest comes from the aspect ratio, else ``default``."""
+        base = ASPECT_RATIOS[self.aspect_ratio] if self.aspect_ratio is not None else default
+        return (self.width or base[0], self.height or base[1])
+
+
+def build_request(
+    prompt: Any,
+    *,
+    negative_prompt: Any = None,
+    width: Any = None,
+    height: Any = None,
+    aspect_ratio: Any = None,
+    steps: Any = None,
+    guidance_scale: Any = None,
+    seed: Any = None,
+) -> GenerationRequest:
+    """A checked request, or InvalidRequestError naming the first problem."""
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise InvalidRequestError("The prompt must be a non-empty string describing the image.")
+    if negative_prompt is not None and not isinstance(negative_prompt, str):
+        raise InvalidRequestError(f"negative_prompt must be a string; got {type(negative_prompt).__name__}.")
+    return GenerationRequest(
+        prompt=prompt,
+        negative_prompt=negative_prompt,
+        width=_whole("width", width, 1, MAX_SIDE),
+        height=_whole("height", height, 1, MAX_SIDE),
+        aspect_ratio=_ratio(aspect_ratio),
+        steps=_whole("steps", steps, 1, MAX_STEPS),
+        guidance_scale=_guidance(guidance_scale),
+        seed=_whole("seed", seed, 0, MAX_SEED),
+    )
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{name} must be a whole number; got {value!r}.")
+    if not low <= value <= high:
+        raise InvalidRequestError(f"{name} must be between {low} and {high}; got {value}.")
+    return value
+
+
+def _guidance(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidRequestError(f"guidance_scale must be a finite number; got {value!r}.")
+    if not 0 <= value <= MAX_GUIDANCE:
+        raise InvalidRequestError(f"guidance_scale must be between 0 and {MAX_GUIDANCE:g}; got {value:g}.")
+    return float(value)
+
+
+def _ratio(value: Any) -> str | None:
+    if value is None:
+        return None
+    match = _RATIO.match(value) if isinstance(value, str) else None
+    known = ", ".join(ASPECT_RATIOS)
+    if match is None:
+        raise InvalidRequestError(f"aspect_ratio must look like '16:9'; got {value!r}. Known ratios: {known}.")
+    ratio = f"{int(match.group(1))}:{int(match.group(2))}"
+    if ratio not in ASPECT_RATIOS:
+        raise InvalidRequestError(f"Unknown aspect_ratio {ratio!r}. Known ratios: {known}; or pass width and height.")
+    return ratio

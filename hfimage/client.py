@@ -1,0 +1,307 @@
+"""The client: picks providers, falls back between them, and holds one deadline per call."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
+from ._deadline import Deadline
+from ._gradio import SpaceDirectory
+from ._http import Channel, Credential, Transport
+from ._request import GenerationRequest, build_request
+from ._text import mask, redact
+from .errors import (
+    AllProvidersFailedError,
+    Attempt,
+    HFImageError,
+    InvalidRequestError,
+    ProtocolError,
+)
+from .providers import PROVIDERS, Job, Provider
+from .results import Event, Image, Preview
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+log = logging.getLogger("hfimage")
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one call may take, every attempt included, unless ``timeout=`` says otherwise."""
+MAX_IMAGE_BYTES = 256 * 2**20
+
+ProviderChoice = str | Provider | Sequence[str | Provider]
+
+
+class GenerateParams(TypedDict, total=False):
+    """The keyword parameters of ``generate()`` and ``stream()``; see ``Client.stream()``."""
+
+    model: str | None
+    provider: ProviderChoice | None
+    negative_prompt: str | None
+    width: int | None
+    height: int | None
+    aspect_ratio: str | None
+    steps: int | None
+    guidance_scale: float | None
+    seed: int | None
+    token: str | None
+    proxy: str | None
+    timeout: float | None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A checked call: the request and, for each provider in fallback order, its model and job."""
+
+    request: GenerationRequest
+    steps: tuple[tuple[Provider, str, Job], ...]
+    token: str | None
+    proxy: str | None
+    timeout: float
+
+
+class Client:
+    """Generates images; keeps one HTTP session (and what it learnt of each space) across calls.
+
+    ``token`` (else the ``HF_TOKEN`` environment variable) is sent to Hugging Face hosts only.
+    ``proxy`` applies to every request. ``timeout`` is the deadline of each call, in seconds.
+    Use it as a context manager, or call ``close()``.
+    """
+
+    def __init__(self, token: str | None = None, proxy: str | None = None, timeout: float | None = None) -> None:
+        self._token = _check_token(token)
+        self.proxy = _check_proxy(proxy)
+        self.timeout = _check_timeout(timeout)
+        self._transport = Transport()
+        self._spaces = SpaceDirectory()
+        self._closed = False
+
+    def __repr__(self) -> str:
+        token = mask(self._token) if self._token else None
+        return f"Client(token={token!r}, proxy={self.proxy!r}, timeout={self.timeout!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP session. Images already made can still download their content."""
+        self._closed = True
+        self._transport.close()
+
+    def generate(self, prompt: str, **params: Unpack[GenerateParams]) -> Image:
+        """Generate one image and return it; takes the same parameters as ``stream()``."""
+        final: Image | None = None
+        for event in self.stream(prompt, **params):
+            if isinstance(event, Image):
+                final = event
+        if final is None:  # stream() ends with an Image or raises; this guards the contract
+            raise ProtocolError("The call ended without an image.")
+        return final
+
+    def stream(
+        self,
+        prompt: str,
+        *,
+        model: str | None = None,
+        provider: ProviderChoice | None = None,
+        negative_prompt: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        aspect_ratio: str | None = None,
+        steps: int | None = None,
+        guidance_scale: float | None = None,
+        seed: int | None = None,
+        token: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[Event]:
+        """Generate one image, yielding events as they come: previews, then the final ``Image``.
+
+        Everything is checked before the first request: bad input raises InvalidRequestError
+        here, not later. Other failures are typed hfimage errors raised while iterating. When a
+        provider fails for a reason the next may not share, the next one serving the model is
+        tried with the same parameters; ``timeout`` covers all attempts. Stopping the iteration
+        early closes the connection, which cancels the job.
+        """
+        if self._closed:
+            raise InvalidRequestError("This Client is closed; create a new one.")
+        request = build_request(
+            prompt,
+            negative_prompt=negative_prompt,
+            width=width,
+            height=height,
+            aspect_ratio=aspect_ratio,
+            steps=steps,
+            guidance_scale=guidance_scale,
+            seed=seed,
+        )
+        plan = _Plan(
+            request=request,
+            steps=tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider)),
+            token=_check_token(token) or self._token or os.environ.get("HF_TOKEN") or None,
+            proxy=_check_proxy(proxy) or self.proxy,
+            timeout=_check_timeout(timeout) or self.timeout or DEFAULT_TIMEOUT,
+        )
+        return self._scrubbed(plan)
+
+    def _scrubbed(self, plan: _Plan) -> Iterator[Event]:
+        try:
+            yield from self._run(plan)
+        except HFImageError as error:
+            raise _redacted(error, plan.token) from error.__cause__
+
+    def _run(self, plan: _Plan) -> Iterator[Event]:
+        deadline = Deadline(plan.timeout)
+        attempts: list[Attempt] = []
+        for provider, model_name, job in plan.steps:
+            credential = provider.credential(plan.token)
+            channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy)
+            fields = {
+                "prompt": plan.request.prompt,
+                "negative_prompt": plan.request.negative_prompt,
+                "model": model_name,
+                "provider": provider.name,
+                "width": job.width,
+                "height": job.height,
+                "_fetch": self._fetcher(provider.name, credential, plan),
+            }
+            try:
+                for output in provider.run(channel, job, self._spaces):
+                    seed = output.seed if output.seed is not None else plan.request.seed
+                    if not output.final:
+                        yield Preview(url=output.url, seed=seed, **fields)
+                        continue
+                    attempts.append(Attempt(provider.name))
+                    yield Image(url=output.url, seed=seed, elapsed=deadline.elapsed, attempts=tuple(attempts), **fields)
+                    return
+                raise ProtocolError(f"{provider.name} finished without an image.", provider=provider.name)
+            except InvalidRequestError:
+                raise
+            except HFImageError as error:
+                attempts.append(Attempt(provider.name, error))
+                if len(plan.steps) == 1 or deadline.expired:
+                    raise
+                log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
+        raise _all_failed(attempts)
+
+    def _fetcher(self, provider: str, credential: Credential | None, plan: _Plan) -> Any:
+        def fetch(url: str) -> bytes:
+            channel = Channel(self._transport, Deadline(plan.timeout), provider, credential, plan.proxy)
+            try:
+                return channel.download(url, max_bytes=MAX_IMAGE_BYTES)
+            except HFImageError as error:
+                raise _redacted(error, plan.token) from error.__cause__
+
+        return fetch
+
+
+def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tuple[Provider, str]]:
+    """The providers to try, in order, each with the model it will run."""
+    info = find_model(model) if model is not None else None
+    if provider is None:
+        info = info or find_model(DEFAULT_MODEL)
+        return [(PROVIDERS[name](), info.name) for name in info.providers]
+    items = [provider] if isinstance(provider, (str, Provider)) else list(provider)
+    if not items:
+        raise InvalidRequestError("provider= is an empty list; name at least one provider, or leave it out.")
+    chosen = [_provider(item) for item in items]
+    for each in chosen:
+        if info is not None and info.name not in each.models:
+            raise InvalidRequestError(
+                f"{each.name} does not serve model {info.name!r}; it serves {', '.join(each.models)}.",
+                provider=each.name,
+            )
+    return [(each, info.name if info else each.models[0]) for each in chosen]
+
+
+def _provider(item: object) -> Provider:
+    if isinstance(item, Provider):
+        return item
+    if isinstance(item, str) and item in PROVIDERS:
+        return PROVIDERS[item]()
+    raise InvalidRequestError(
+        f"Unknown provider {item!r}. Known providers: {', '.join(PROVIDERS)}; "
+        "or pass a provider instance, e.g. BlackForestLabs_Flux1Schnell(url=...)."
+    )
+
+
+def _all_failed(attempts: list[Attempt]) -> AllProvidersFailedError:
+    causes = "; ".join(_labelled(attempt) for attempt in attempts)
+    return AllProvidersFailedError(f"All {len(attempts)} providers failed. {causes}", attempts=attempts)
+
+
+def _labelled(attempt: Attempt) -> str:
+    message = str(attempt.error)
+    return message if message.startswith(attempt.provider) else f"{attempt.provider}: {message}"
+
+
+def _redacted(error: HFImageError, token: str | None) -> HFImageError:
+    """The error with the token masked in its message and in those of its attempts."""
+    if token:
+        error.message = redact(error.message, token)
+        error.args = (error.message, *error.args[1:])
+        for attempt in getattr(error, "attempts", ()):
+            if attempt.error is not None:
+                _redacted(attempt.error, token)
+    return error
+
+
+def _check_token(token: object) -> str | None:
+    if token is None:
+        return None
+    if not isinstance(token, str) or not token.strip():
+        raise InvalidRequestError("token must be a non-empty string (a Hugging Face token, hf_...).")
+    return token.strip()
+
+
+def _check_proxy(proxy: object) -> str | None:
+    if proxy is None:
+        return None
+    if not isinstance(proxy, str) or "://" not in proxy:
+        raise InvalidRequestError(f"proxy must be a URL such as 'http://127.0.0.1:3128'; got {proxy!r}.")
+    return proxy
+
+
+def _check_timeout(timeout: object) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        raise InvalidRequestError(f"timeout must be a positive number of seconds; got {timeout!r}.")
+    return float(timeout)
+
+
+def models() -> tuple[ModelInfo, ...]:
+    """Every model: its name, its aliases, and the providers that serve it, in fallback order."""
+    return CATALOG
+
+
+_default: Client | None = None
+_default_lock = threading.Lock()
+
+
+def default_client() -> Client:
+    """The client behind the module-level functions, made on first use."""
+    global _default  # noqa: PLW0603 - one lazily made client per process
+    with _default_lock:
+        if _default is None:
+            _default = Client()
+        return _default
+
+
+def generate(prompt: str, **params: Unpack[GenerateParams]) -> Image:
+    """Generate one image with the default client; see ``Client.stream()`` for the parameters."""
+    return default_client().generate(prompt, **params)
+
+
+def stream(prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
+    """Stream one generation with the default client: previews, then the final ``Image``."""
+    return default_client().stream(prompt, **params)

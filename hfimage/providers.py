@@ -1,0 +1,189 @@
+"""The services hfimage can generate with: data (URL, models, defaults) plus a mapping to their inputs.
+
+Each class works as is, against the public service; an instance can be pointed at a copy
+of the same app, e.g. a duplicated or private space or a local run::
+
+    BlackForestLabs_Flux1Schnell(url="http://127.0.0.1:7860")
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from ._call import Output, call
+from ._gradio import SpaceDirectory, check_inputs
+from ._http import Channel, Credential, host_of
+from ._request import GenerationRequest
+from .errors import InvalidRequestError, ProtocolError
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one provider will be sent: its named positional inputs and the size they ask for."""
+
+    inputs: tuple[tuple[str, Any], ...]
+    width: int
+    height: int
+
+    @property
+    def values(self) -> list[Any]:
+        return [value for _, value in self.inputs]
+
+
+class Provider(abc.ABC):
+    """A service that turns a prompt into an image."""
+
+    label: ClassVar[str]
+    default_url: ClassVar[str]
+    models: ClassVar[tuple[str, ...]]
+    """Canonical names of the models it serves; the first is its default."""
+    accepts: ClassVar[frozenset[str]]
+    """The optional parameters of ``generate()`` it takes."""
+
+    def __init__(self, url: str | None = None, *, token: str | None = None) -> None:
+        url = (url or self.default_url).rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidRequestError(f"A provider URL must be an http(s) URL with a host; got {url!r}.")
+        if token is not None and (not isinstance(token, str) or not token.strip()):
+            raise InvalidRequestError("token must be a non-empty string.")
+        self.url = url
+        self._token = token
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def credential(self, client_token: str | None) -> Credential | None:
+        """The token this provider's requests may carry, and where.
+
+        A token given to this instance also goes to its own host; the client's token goes to
+        Hugging Face hosts only.
+        """
+        if self._token is not None:
+            return Credential(self._token, own_host=host_of(self.url))
+        if client_token is not None:
+            return Credential(client_token)
+        return None
+
+    def check(self, request: GenerationRequest) -> None:
+        """Refuse parameters this provider does not take."""
+        unsupported = [name for name in request.given() if name not in self.accepts]
+        if unsupported:
+            raise InvalidRequestError(
+                f"{self.name} does not take {', '.join(unsupported)}; it takes "
+                f"{', '.join(sorted(self.accepts))}. Leave the others out, or pick another model.",
+                provider=self.name,
+            )
+
+    @abc.abstractmethod
+    def prepare(self, request: GenerationRequest) -> Job:
+        """The job for a request, or InvalidRequestError; sends nothing."""
+
+    @abc.abstractmethod
+    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output]:
+        """Run a prepared job: previews, then the final image, or a typed error."""
+
+    def __repr__(self) -> str:
+        return f"{self.name}(url={self.url!r})"
+
+
+class GradioSpace(Provider):
+    """A Hugging Face Space (or a copy of it) whose Gradio app has an ``infer`` endpoint."""
+
+    api_name: ClassVar[str] = "infer"
+
+    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output]:
+        space = spaces.get(channel, self.url)
+        check_inputs(space, self.api_name, job.inputs, self.name)
+        try:
+            yield from call(channel, space, self.api_name, job.values)
+        except ProtocolError:
+            spaces.forget(self.url)  # the app may have moved to another Gradio layout
+            raise
+
+
+class StabilityAI_SD35Large(GradioSpace):
+    """Stable Diffusion 3.5 Large on its official space."""
+
+    label = "StabilityAI SD-3.5-Large"
+    default_url = "https://stabilityai-stable-diffusion-3-5-large.hf.space"
+    models = ("sd-3.5",)
+    accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "steps", "guidance_scale", "seed"})
+    default_guidance_scale = 4.5
+    default_steps = 50
+
+    def prepare(self, request: GenerationRequest) -> Job:
+        self.check(request)
+        width, height = request.size(default=(1024, 1024))
+        inputs = (
+            ("prompt", request.prompt),
+            ("negative_prompt", request.negative_prompt or ""),
+            ("seed", request.seed or 0),
+            ("randomize_seed", request.seed is None),
+            ("width", width),
+            ("height", height),
+            ("guidance_scale", _default(request.guidance_scale, self.default_guidance_scale)),
+            ("steps", request.steps or self.default_steps),
+        )
+        return Job(inputs, width, height)
+
+
+class _Flux1Schnell(GradioSpace):
+    """FLUX.1 [schnell]: sizes are floored to a multiple of 8, at least 32."""
+
+    accepts = frozenset({"width", "height", "aspect_ratio", "steps", "seed"})
+    default_size = (768, 768)
+    default_steps = 2
+
+    def prepare(self, request: GenerationRequest) -> Job:
+        self.check(request)
+        width, height = (max(32, side // 8 * 8) for side in request.size(default=self.default_size))
+        inputs = (
+            ("prompt", request.prompt),
+            ("seed", request.seed or 0),
+            ("randomize_seed", request.seed is None),
+            ("width", width),
+            ("height", height),
+            ("steps", request.steps or self.default_steps),
+        )
+        return Job(inputs, width, height)
+
+
+class BlackForestLabs_Flux1Schnell(_Flux1Schnell):
+    """FLUX.1 [schnell] on Black Forest Labs' official space."""
+
+    label = "BlackForestLabs Flux-1-Schnell"
+    default_url = "https://black-forest-labs-flux-1-schnell.hf.space"
+    models = ("flux", "black-forest-labs-flux-1-schnell")
+
+
+class Voodoohop_Flux1Schnell(_Flux1Schnell):
+    """FLUX.1 [schnell] on voodoohop's space."""
+
+    label = "Voodoohop Flux-1-Schnell"
+    default_url = "https://voodoohop-flux-1-schnell.hf.space"
+    models = ("flux", "voodoohop-flux-1-schnell")
+
+
+def _default(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+PROVIDERS: dict[str, type[Provider]] = {
+    cls.__name__: cls for cls in (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell, StabilityAI_SD35Large)
+}
+
+__all__ = [
+    "PROVIDERS",
+    "BlackForestLabs_Flux1Schnell",
+    "GradioSpace",
+    "Job",
+    "Provider",
+    "StabilityAI_SD35Large",
+    "Voodoohop_Flux1Schnell",
+]

@@ -1,0 +1,106 @@
+"""What ``stream()`` yields and ``generate()`` returns.
+
+``stream()`` yields events; pick the kinds you want with ``isinstance`` and ignore the rest,
+since later versions add more kinds. The last event is always the final ``Image``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._imagetype import sniff
+from .errors import Attempt, ProtocolError
+
+Fetch = Callable[[str], bytes]
+
+
+class Event:
+    """Base class of everything ``stream()`` yields."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Picture(Event):
+    url: str
+    """Where the image can be downloaded."""
+    seed: int | None
+    """The seed the provider reports it used (None if it reports none)."""
+    width: int
+    """Width in pixels, as asked of the provider."""
+    height: int
+    """Height in pixels, as asked of the provider."""
+    prompt: str
+    negative_prompt: str | None
+    model: str
+    """The model's canonical name."""
+    provider: str
+    """The name of the provider that made the image."""
+    _fetch: Fetch | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def content(self) -> bytes:
+        """The image's bytes: downloaded on first use, then cached."""
+        cached: bytes | None = self.__dict__.get("_content")
+        if cached is None:
+            if self._fetch is None:
+                raise ProtocolError(f"No way to download {self.url}: this object was not made by a hfimage client.")
+            cached = self._fetch(self.url)
+            object.__setattr__(self, "_content", cached)
+        return cached
+
+    @property
+    def mime_type(self) -> str | None:
+        """The image's type from its bytes, e.g. ``image/webp`` (downloads the image)."""
+        kind = sniff(self.content)
+        return kind[0] if kind else None
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the image to ``path`` and return where it went.
+
+        A directory gets a file named after the prompt and seed; a path without a suffix gets
+        the image type's. The file appears whole or not at all.
+        """
+        data = self.content
+        extension = (sniff(data) or ("", ".img"))[1]
+        target = Path(path)
+        if target.is_dir():
+            target = target / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
+        elif not target.suffix:
+            target = target.with_suffix(extension)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".hfimage-", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target
+
+
+@dataclass(frozen=True, kw_only=True)
+class Preview(_Picture):
+    """An intermediate image sent while the job runs; not the result."""
+
+    final = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Image(_Picture):
+    """The final image of a call."""
+
+    final = True
+    elapsed: float
+    """Seconds the call took, every attempt included."""
+    attempts: tuple[Attempt, ...] = ()
+    """Every provider tried, in order; failed ones carry their error, the last one none."""
+
+
+def _slug(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:60].strip("-") or "image"

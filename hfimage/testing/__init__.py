@@ -1,0 +1,35 @@
+"""Fake servers that speak the real protocols on 127.0.0.1, for hfimage's tests and yours.
+
+>>> from hfimage.testing import FakeSpace
+>>> from hfimage.providers import BlackForestLabs_Flux1Schnell
+>>> with FakeSpace() as space:                                   # doctest: +SKIP
+...     image = hfimage.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=space.url))
+"""
+
+from ._gradio import (
+    FLUX_INPUTS,
+    GRADIO_4,
+    GRADIO_6,
+    SD35_INPUTS,
+    FakeSpace,
+    RecordedRequest,
+    drop,
+    error,
+    heartbeat,
+    pause,
+)
+from ._png import solid_png
+
+__all__ = [
+    "FLUX_INPUTS",
+    "GRADIO_4",
+    "GRADIO_6",
+    "SD35_INPUTS",
+    "FakeSpace",
+    "RecordedRequest",
+    "drop",
+    "error",
+    "heartbeat",
+    "pause",
+    "solid_png",
+]

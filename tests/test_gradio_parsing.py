@@ -1,0 +1,133 @@
+import pytest
+
+from hfimage import InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
+from hfimage._gradio import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
+from hfimage.testing import FLUX_INPUTS, GRADIO_4, GRADIO_6, FakeSpace
+
+ROOT = "http://127.0.0.1:9"
+
+
+def config(version):
+    fake = FakeSpace(version=version)  # never started: only its config is needed
+    try:
+        return fake.config()
+    finally:
+        fake.close()
+
+
+def test_a_gradio_5_config_gives_its_prefix_version_and_endpoint_limits():
+    space = parse_config(ROOT, config(GRADIO_6))
+    assert space.api_prefix == "/gradio_api"
+    assert space.version == GRADIO_6
+    endpoint = space.endpoints["infer"]
+    assert endpoint.fn_index == 0
+    assert [(spec.minimum, spec.maximum) for spec in endpoint.inputs] == [
+        (low, high) for _, low, high in FLUX_INPUTS
+    ]
+    assert space.api_url("/call/infer") == f"{ROOT}/gradio_api/call/infer"
+
+
+def test_a_gradio_4_config_has_no_prefix():
+    space = parse_config(ROOT, config(GRADIO_4))
+    assert space.api_prefix == ""
+    assert space.api_url("/call/infer") == f"{ROOT}/call/infer"
+
+
+@pytest.mark.parametrize("junk", [[], "text", None, 3])
+def test_a_config_that_is_not_an_object_is_a_protocol_error(junk):
+    with pytest.raises(ProtocolError):
+        parse_config(ROOT, junk)
+
+
+def test_hostile_config_fields_are_ignored_not_fatal():
+    space = parse_config(
+        ROOT,
+        {"api_prefix": 5, "version": [], "components": "x", "dependencies": [None, {"api_name": 3}, {"api_name": "infer"}]},
+    )
+    assert space.api_prefix == ""
+    assert space.version is None
+    assert space.endpoints["infer"].inputs == ()
+
+
+def named(width=1024, height=1024, seed=0, steps=2):
+    return [("prompt", "x"), ("seed", seed), ("randomize_seed", True), ("width", width), ("height", height), ("steps", steps)]
+
+
+def test_inputs_within_the_apps_limits_pass():
+    check_inputs(parse_config(ROOT, config(GRADIO_6)), "infer", named(256, 2048), "P")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (named(width=64), "P accepts width from 256 to 2048; got 64."),
+        (named(height=4096), "P accepts height from 256 to 2048; got 4096."),
+        (named(steps=51), "P accepts steps from 1 to 50; got 51."),
+        (named(seed=2**31), "P accepts seed from 0 to 2.14748e+09; got 2.14748e+09."),
+    ],
+)
+def test_inputs_outside_the_apps_limits_are_refused_before_sending(inputs, message):
+    with pytest.raises(InvalidRequestError) as caught:
+        check_inputs(parse_config(ROOT, config(GRADIO_6)), "infer", inputs, "P")
+    assert str(caught.value) == message
+
+
+def test_an_app_with_a_different_signature_is_a_protocol_error():
+    with pytest.raises(ProtocolError, match="takes 6 inputs, but this provider sends 5"):
+        check_inputs(parse_config(ROOT, config(GRADIO_6)), "infer", named()[:5], "P")
+    with pytest.raises(ProtocolError, match="has no API endpoint '/generate'"):
+        check_inputs(parse_config(ROOT, config(GRADIO_6)), "generate", named(), "P")
+
+
+def test_an_unknown_config_checks_nothing():
+    check_inputs(SpaceInfo(ROOT, ""), "infer", named(width=1), "P")
+
+
+def test_the_image_url_is_built_from_the_path_not_the_servers_url():
+    space = SpaceInfo(ROOT, "/gradio_api")
+    file_data = {"path": "/tmp/gradio/a b/image.webp", "url": "http://wrong/c/file=x", "meta": {"_type": "gradio.FileData"}}
+    assert image_and_seed([file_data, 5], space) == (f"{ROOT}/gradio_api/file=/tmp/gradio/a%20b/image.webp", 5)
+
+
+@pytest.mark.parametrize(
+    ("outputs", "expected"),
+    [
+        ([{"path": "/p.png"}, 5.0], (f"{ROOT}/file=/p.png", 5)),
+        ([{"path": "/p.png"}, True], (f"{ROOT}/file=/p.png", None)),
+        ([{"path": "/p.png"}, 5.5], (f"{ROOT}/file=/p.png", None)),
+        ([{"path": "/p.png"}], (f"{ROOT}/file=/p.png", None)),
+        ([{"url": "https://cdn.example.com/i.png"}, 3], ("https://cdn.example.com/i.png", 3)),
+        ([{"url": "javascript:alert(1)"}, 3], (None, None)),
+        ([None, 3], (None, None)),
+        ({"path": "/p.png"}, (None, None)),
+        ([], (None, None)),
+    ],
+)
+def test_outputs_give_an_image_and_the_seed_after_it(outputs, expected):
+    assert image_and_seed(outputs, SpaceInfo(ROOT, "")) == expected
+
+
+def test_an_error_without_text_says_so_and_hints_at_quota():
+    error = app_error(None, "P")
+    assert type(error) is ProviderError
+    assert error.provider == "P"
+    assert "did not say why" in str(error)
+    assert "HF_TOKEN" in str(error)
+
+
+def test_an_error_text_is_unquoted_and_stripped_of_html():
+    error = app_error("'<b>Boom</b> &amp; bust'", "P")
+    assert type(error) is ProviderError
+    assert str(error) == "P failed: Boom & bust"
+
+
+def test_a_quota_text_becomes_a_quota_error_with_its_wait():
+    error = app_error(
+        'You have exceeded your GPU quota (60s requested vs. 56s left). <a href="https://huggingface.co/join">'
+        "Create a free account</a> to get more usage quota. Try again in 0:01:00",
+        "P",
+    )
+    assert isinstance(error, QuotaExceededError)
+    assert error.retry_after == 60.0
+    assert "<a" not in str(error)
+    assert "Create a free account to get more usage quota" in str(error)
