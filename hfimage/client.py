@@ -65,6 +65,12 @@ class _Plan:
     proxy: str | None
     timeout: float
 
+    @property
+    def secrets(self) -> set[str]:
+        """Every token this call may send, to be masked in anything it raises."""
+        credentials = (provider.credential(self.token) for provider, _, _ in self.steps)
+        return {credential.token for credential in credentials if credential is not None}
+
 
 class Client:
     """Generates images; keeps one HTTP session (and what it learnt of each space) across calls.
@@ -157,7 +163,7 @@ class Client:
         try:
             yield from self._run(plan)
         except HFImageError as error:
-            raise _redacted(error, plan.token) from error.__cause__
+            raise _redacted(error, plan.secrets) from error.__cause__
 
     def _run(self, plan: _Plan) -> Iterator[Event]:
         deadline = Deadline(plan.timeout)
@@ -199,7 +205,7 @@ class Client:
             try:
                 return channel.download(url, max_bytes=MAX_IMAGE_BYTES)
             except HFImageError as error:
-                raise _redacted(error, plan.token) from error.__cause__
+                raise _redacted(error, plan.secrets) from error.__cause__
 
         return fetch
 
@@ -210,7 +216,7 @@ def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tupl
     if provider is None:
         info = info or find_model(DEFAULT_MODEL)
         return [(PROVIDERS[name](), info.name) for name in info.providers]
-    items = [provider] if isinstance(provider, (str, Provider)) else list(provider)
+    items = list(provider) if isinstance(provider, (list, tuple)) else [provider]
     if not items:
         raise InvalidRequestError("provider= is an empty list; name at least one provider, or leave it out.")
     chosen = [_provider(item) for item in items]
@@ -244,14 +250,14 @@ def _labelled(attempt: Attempt) -> str:
     return message if message.startswith(attempt.provider) else f"{attempt.provider}: {message}"
 
 
-def _redacted(error: HFImageError, token: str | None) -> HFImageError:
-    """The error with the token masked in its message and in those of its attempts."""
-    if token:
-        error.message = redact(error.message, token)
-        error.args = (error.message, *error.args[1:])
-        for attempt in getattr(error, "attempts", ()):
-            if attempt.error is not None:
-                _redacted(attempt.error, token)
+def _redacted(error: HFImageError, secrets: set[str]) -> HFImageError:
+    """The error with every secret masked in its message and in those of its attempts."""
+    for secret in secrets:
+        error.message = redact(error.message, secret)
+    error.args = (error.message, *error.args[1:])
+    for attempt in getattr(error, "attempts", ()):
+        if attempt.error is not None:
+            _redacted(attempt.error, secrets)
     return error
 
 

@@ -21,9 +21,7 @@ def test_a_gradio_5_config_gives_its_prefix_version_and_endpoint_limits():
     assert space.version == GRADIO_6
     endpoint = space.endpoints["infer"]
     assert endpoint.fn_index == 0
-    assert [(spec.minimum, spec.maximum) for spec in endpoint.inputs] == [
-        (low, high) for _, low, high in FLUX_INPUTS
-    ]
+    assert [(spec.minimum, spec.maximum) for spec in endpoint.inputs] == [(low, high) for _, low, high in FLUX_INPUTS]
     assert space.api_url("/call/infer") == f"{ROOT}/gradio_api/call/infer"
 
 
@@ -42,7 +40,12 @@ def test_a_config_that_is_not_an_object_is_a_protocol_error(junk):
 def test_hostile_config_fields_are_ignored_not_fatal():
     space = parse_config(
         ROOT,
-        {"api_prefix": 5, "version": [], "components": "x", "dependencies": [None, {"api_name": 3}, {"api_name": "infer"}]},
+        {
+            "api_prefix": 5,
+            "version": [],
+            "components": "x",
+            "dependencies": [None, {"api_name": 3}, {"api_name": "infer"}],
+        },
     )
     assert space.api_prefix == ""
     assert space.version is None
@@ -50,7 +53,14 @@ def test_hostile_config_fields_are_ignored_not_fatal():
 
 
 def named(width=1024, height=1024, seed=0, steps=2):
-    return [("prompt", "x"), ("seed", seed), ("randomize_seed", True), ("width", width), ("height", height), ("steps", steps)]
+    return [
+        ("prompt", "x"),
+        ("seed", seed),
+        ("randomize_seed", True),
+        ("width", width),
+        ("height", height),
+        ("steps", steps),
+    ]
 
 
 def test_inputs_within_the_apps_limits_pass():
@@ -85,7 +95,11 @@ def test_an_unknown_config_checks_nothing():
 
 def test_the_image_url_is_built_from_the_path_not_the_servers_url():
     space = SpaceInfo(ROOT, "/gradio_api")
-    file_data = {"path": "/tmp/gradio/a b/image.webp", "url": "http://wrong/c/file=x", "meta": {"_type": "gradio.FileData"}}
+    file_data = {
+        "path": "/tmp/gradio/a b/image.webp",
+        "url": "http://wrong/c/file=x",
+        "meta": {"_type": "gradio.FileData"},
+    }
     assert image_and_seed([file_data, 5], space) == (f"{ROOT}/gradio_api/file=/tmp/gradio/a%20b/image.webp", 5)
 
 

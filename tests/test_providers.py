@@ -25,8 +25,14 @@ def test_sd35_takes_every_parameter():
 
 @pytest.mark.parametrize(
     ("ratio", "size"),
-    [("1:1", (1024, 1024)), ("16:9", (1024, 576)), ("9:16", (576, 1024)), ("3:2", (1024, 682)),
-     ("4:5", (832, 1040)), ("1:2", (512, 1024))],
+    [
+        ("1:1", (1024, 1024)),
+        ("16:9", (1024, 576)),
+        ("9:16", (576, 1024)),
+        ("3:2", (1024, 682)),
+        ("4:5", (832, 1040)),
+        ("1:2", (512, 1024)),
+    ],
 )
 def test_sd35_sizes_come_from_the_aspect_ratio_table(ratio, size):
     got = inputs(StabilityAI_SD35Large(), aspect_ratio=ratio)

@@ -18,7 +18,10 @@ WORDINGS = [
         "You have exceeded your GPU quota (286s left vs 300s requested). Signup on Huggingface or try again in 2 days.",
         2 * 86400.0,
     ),
-    ("You have exceeded your GPU quota (60s requested vs. 56s left). Create a free account to get more usage quota.", None),
+    (
+        "You have exceeded your GPU quota (60s requested vs. 56s left). Create a free account to get more usage quota.",
+        None,
+    ),
     ("You have exceeded your ZeroGPU runs limit.", None),
     ("Space app has reached its GPU limit. Please try again later", None),
     ("No GPU was available after 60s", None),

@@ -6,8 +6,14 @@ from hfimage._request import build_request
 
 def test_a_valid_request_keeps_every_value():
     request = build_request(
-        "a cat", negative_prompt="dogs", width=640, height=480, aspect_ratio=" 16 : 9 ", steps=4,
-        guidance_scale=3, seed=7,
+        "a cat",
+        negative_prompt="dogs",
+        width=640,
+        height=480,
+        aspect_ratio=" 16 : 9 ",
+        steps=4,
+        guidance_scale=3,
+        seed=7,
     )
     assert request.prompt == "a cat"
     assert request.negative_prompt == "dogs"

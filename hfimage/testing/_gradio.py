@@ -198,7 +198,7 @@ def _handler_for(space: FakeSpace) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             self._route("POST")
 
-        def _route(self, method: str) -> None:  # noqa: PLR0911 - one return per route
+        def _route(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
@@ -215,7 +215,7 @@ def _handler_for(space: FakeSpace) -> type[BaseHTTPRequestHandler]:
                 event_id = parts.path.rsplit("/", 1)[1]
                 steps = space._job(event_id)
                 if steps is None:
-                    return self._stream([("error", "404: Session not found.")])
+                    steps = [("error", "404: Session not found.")]
                 if not self._stream(steps):
                     space.cancelled.append(event_id)
                 return None

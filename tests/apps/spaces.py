@@ -28,9 +28,7 @@ def flux_infer(prompt, seed=42, randomize_seed=False, width=1024, height=1024, n
     return picture(prompt, width, height), pick_seed(seed, randomize_seed)
 
 
-def sd35_infer(
-    prompt, negative_prompt, seed, randomize_seed, width, height, guidance_scale, num_inference_steps
-):
+def sd35_infer(prompt, negative_prompt, seed, randomize_seed, width, height, guidance_scale, num_inference_steps):
     seed = pick_seed(seed, randomize_seed)
     for step in range(1, 3):
         yield picture(prompt, width, height, shade=step / 3), seed
@@ -38,9 +36,7 @@ def sd35_infer(
 
 
 def quota_infer(prompt, seed, randomize_seed, width, height, num_inference_steps):
-    raise gr.Error(
-        "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"
-    )
+    raise gr.Error("You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56")
 
 
 def broken_infer(prompt, seed, randomize_seed, width, height, num_inference_steps):

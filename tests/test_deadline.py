@@ -1,0 +1,75 @@
+"""One deadline per call, kept even by servers that stall or only send heartbeats."""
+
+import time
+
+import pytest
+
+import hfimage
+from hfimage._deadline import Deadline
+from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
+from hfimage.testing import FakeSpace, error, heartbeat, pause
+
+SLACK = 0.75
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_deadline_counts_down_on_its_clock_and_raises_once_passed():
+    clock = FakeClock()
+    deadline = Deadline(10, clock=clock)
+    clock.now += 4
+    assert deadline.remaining() == 6
+    assert deadline.elapsed == 4
+    deadline.check("waiting")
+    clock.now += 7
+    assert deadline.remaining() == 0
+    with pytest.raises(hfimage.TimeoutError, match="Gave up waiting after 10 s"):
+        deadline.check("waiting")
+
+
+def timed(call):
+    started = time.monotonic()
+    with pytest.raises(hfimage.TimeoutError) as caught:
+        call()
+    return time.monotonic() - started, caught.value
+
+
+def test_a_stream_of_heartbeats_only_ends_at_the_deadline(fake_space):
+    fake_space.script([*[heartbeat(), pause(0.1)] * 100])
+    with hfimage.Client(timeout=1) as client:
+        took, error = timed(lambda: client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url)))
+    assert 1.0 <= took < 1.0 + SLACK
+    assert "after 1 s (the call's timeout)" in str(error)
+
+
+def test_a_silent_server_cannot_outlive_the_deadline(fake_space):
+    fake_space.script([pause(10), fake_space.final()])
+    with hfimage.Client(timeout=1) as client:
+        took, _ = timed(lambda: client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url)))
+    assert 1.0 <= took < 1.0 + SLACK
+
+
+def test_the_deadline_covers_every_attempt(fake_space):
+    with FakeSpace() as slow:
+        fake_space.script([pause(0.5), error(None)])
+        slow.script([pause(10), slow.final()])
+        providers = [BlackForestLabs_Flux1Schnell(url=fake_space.url), Voodoohop_Flux1Schnell(url=slow.url)]
+        with hfimage.Client() as client:
+            took, _ = timed(lambda: client.generate("a cat", provider=providers, timeout=1.2))
+        assert len([r for r in slow.requests if r.method == "POST"]) == 1
+    assert 1.2 <= took < 1.2 + SLACK
+
+
+def test_no_fallback_once_the_deadline_has_passed(fake_space):
+    with FakeSpace() as second:
+        fake_space.script([*[heartbeat(), pause(0.1)] * 100])
+        providers = [BlackForestLabs_Flux1Schnell(url=fake_space.url), Voodoohop_Flux1Schnell(url=second.url)]
+        with hfimage.Client(timeout=0.8) as client:
+            timed(lambda: client.generate("a cat", provider=providers))
+        assert second.requests == []
