@@ -12,11 +12,13 @@ from ._catalog import ModelInfo
 from .client import Client, GenerateParams, generate, models, stream
 from .errors import (
     AllProvidersFailedError,
+    AllProvidersOutOfQuotaError,
     Attempt,
     AuthenticationError,
     ConnectionError,
     HFImageError,
     InvalidRequestError,
+    NoProviderReachableError,
     ProtocolError,
     ProviderError,
     QuotaExceededError,
@@ -32,6 +34,7 @@ logging.getLogger("hfimage").addHandler(logging.NullHandler())
 
 __all__ = [
     "AllProvidersFailedError",
+    "AllProvidersOutOfQuotaError",
     "Attempt",
     "AuthenticationError",
     "Client",
@@ -42,6 +45,7 @@ __all__ = [
     "Image",
     "InvalidRequestError",
     "ModelInfo",
+    "NoProviderReachableError",
     "Preview",
     "ProtocolError",
     "ProviderError",

@@ -197,7 +197,7 @@ class Client:
                 if len(plan.steps) == 1 or deadline.expired:
                     raise
                 log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
-        raise _all_failed(attempts)
+        raise AllProvidersFailedError.from_attempts(attempts)
 
     def _fetcher(self, provider: str, credential: Credential | None, plan: _Plan) -> Any:
         def fetch(url: str) -> bytes:
@@ -238,16 +238,6 @@ def _provider(item: object) -> Provider:
         f"Unknown provider {item!r}. Known providers: {', '.join(PROVIDERS)}; "
         "or pass a provider instance, e.g. BlackForestLabs_Flux1Schnell(url=...)."
     )
-
-
-def _all_failed(attempts: list[Attempt]) -> AllProvidersFailedError:
-    causes = "; ".join(_labelled(attempt) for attempt in attempts)
-    return AllProvidersFailedError(f"All {len(attempts)} providers failed. {causes}", attempts=attempts)
-
-
-def _labelled(attempt: Attempt) -> str:
-    message = str(attempt.error)
-    return message if message.startswith(attempt.provider) else f"{attempt.provider}: {message}"
 
 
 def _redacted(error: HFImageError, secrets: set[str]) -> HFImageError:

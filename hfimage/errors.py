@@ -108,14 +108,48 @@ class AllProvidersFailedError(HFImageError):
         super().__init__(message)
         self.attempts = tuple(attempts)
 
+    @staticmethod
+    def from_attempts(attempts: Sequence[Attempt]) -> AllProvidersFailedError:
+        """The error for a call whose providers all failed: one that is also the common cause, if any."""
+        errors = [attempt.error for attempt in attempts]
+        causes = "; ".join(_labelled(attempt) for attempt in attempts)
+        if all(isinstance(error, ConnectionError) for error in errors):
+            return NoProviderReachableError(f"No provider could be reached. {causes}", attempts=attempts)
+        if all(isinstance(error, QuotaExceededError) for error in errors):
+            return AllProvidersOutOfQuotaError(f"Every provider is out of GPU quota. {causes}", attempts=attempts)
+        return AllProvidersFailedError(f"All {len(attempts)} providers failed. {causes}", attempts=attempts)
+
+
+class NoProviderReachableError(AllProvidersFailedError, ConnectionError):
+    """Every provider failed on the network; most often there is no internet connection."""
+
+
+class AllProvidersOutOfQuotaError(AllProvidersFailedError, QuotaExceededError):
+    """Every provider is out of GPU quota; ``retry_after`` is the soonest wait any of them announced."""
+
+    def __init__(self, message: str, *, attempts: Sequence[Attempt]) -> None:
+        super().__init__(message, attempts=attempts)
+        waits = [
+            error.retry_after for error in (a.error for a in self.attempts) if isinstance(error, QuotaExceededError)
+        ]
+        known = [wait for wait in waits if wait is not None]
+        self.retry_after = min(known) if known else None
+
+
+def _labelled(attempt: Attempt) -> str:
+    message = str(attempt.error)
+    return message if message.startswith(attempt.provider) else f"{attempt.provider}: {message}"
+
 
 __all__ = [
     "AllProvidersFailedError",
+    "AllProvidersOutOfQuotaError",
     "Attempt",
     "AuthenticationError",
     "ConnectionError",
     "HFImageError",
     "InvalidRequestError",
+    "NoProviderReachableError",
     "ProtocolError",
     "ProviderError",
     "QuotaExceededError",

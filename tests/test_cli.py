@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,10 @@ def test_a_network_failure_exits_5_without_a_traceback(tmp_path):
     assert result.returncode == 5
     assert "Traceback" not in result.stderr
     assert "nothing accepted the connection" in result.stderr
+
+
+def test_the_console_script_is_installed():
+    script = Path(sys.executable).parent / "hfimage"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("hfimage ")

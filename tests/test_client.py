@@ -196,6 +196,10 @@ def test_a_closed_client_refuses_new_calls():
         hfimage.ConnectionError("c", provider="P"),
         hfimage.InvalidRequestError("i"),
         hfimage.AllProvidersFailedError("a", attempts=[Attempt("P", hfimage.ProtocolError("p", provider="P"))]),
+        hfimage.AllProvidersOutOfQuotaError(
+            "o", attempts=[Attempt("P", hfimage.QuotaExceededError("q", retry_after=9))]
+        ),
+        hfimage.NoProviderReachableError("n", attempts=[Attempt("P", hfimage.ConnectionError("c"))]),
     ],
 )
 def test_errors_survive_pickling_with_their_fields(error):
@@ -214,3 +218,28 @@ def test_errors_are_also_the_builtin_kinds():
     assert isinstance(hfimage.TimeoutError("x"), TimeoutError)
     assert isinstance(hfimage.ConnectionError("x"), ConnectionError)
     assert isinstance(hfimage.RateLimitError("x"), ServiceUnavailableError)
+
+
+def test_when_every_provider_is_out_of_quota_the_error_is_a_quota_error_with_the_soonest_wait(fake_space, second_space):
+    fake_space.script([error(QUOTA)])
+    second_space.script([error({"error": "You have exceeded your free ZeroGPU quota. Try again in 0:00:20."})])
+    providers = [BlackForestLabs_Flux1Schnell(url=fake_space.url), Voodoohop_Flux1Schnell(url=second_space.url)]
+    with hfimage.Client() as client, pytest.raises(QuotaExceededError) as caught:
+        client.generate("a cat", provider=providers)
+    assert isinstance(caught.value, hfimage.AllProvidersOutOfQuotaError)
+    assert isinstance(caught.value, AllProvidersFailedError)
+    assert caught.value.retry_after == 20.0
+    assert str(caught.value).startswith("Every provider is out of GPU quota.")
+
+
+def test_when_no_provider_can_be_reached_the_error_is_a_connection_error():
+    with FakeSpace() as first, FakeSpace() as second:
+        providers = [BlackForestLabs_Flux1Schnell(url=first.url), Voodoohop_Flux1Schnell(url=second.url)]
+    with hfimage.Client() as client, pytest.raises(hfimage.ConnectionError) as caught:
+        client.generate("a cat", provider=providers)
+    assert isinstance(caught.value, hfimage.NoProviderReachableError)
+    assert [attempt.provider for attempt in caught.value.attempts] == [
+        "BlackForestLabs_Flux1Schnell",
+        "Voodoohop_Flux1Schnell",
+    ]
+    assert str(caught.value).startswith("No provider could be reached.")
