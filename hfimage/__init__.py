@@ -26,7 +26,7 @@ from .errors import (
     ServiceUnavailableError,
     TimeoutError,
 )
-from .results import Event, Image, Preview
+from .results import Event, Image, Preview, Status
 
 __version__ = "0.1.0"
 
@@ -52,6 +52,7 @@ __all__ = [
     "QuotaExceededError",
     "RateLimitError",
     "ServiceUnavailableError",
+    "Status",
     "TimeoutError",
     "generate",
     "models",

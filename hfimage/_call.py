@@ -9,24 +9,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ._gradio import SpaceInfo, app_error, decode, image_and_seed
 from ._http import Channel
+from ._output import Output
 from ._sse import sse_events
 from .errors import ProtocolError
 
 log = logging.getLogger("hfimage")
-
-
-@dataclass(frozen=True)
-class Output:
-    """An image a provider sent: a preview, or the final one, with the seed it reported."""
-
-    url: str
-    seed: int | None
-    final: bool
 
 
 def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any]) -> Iterator[Output]:

@@ -24,6 +24,7 @@ CATALOG: tuple[ModelInfo, ...] = (
     ModelInfo("black-forest-labs-flux-1-schnell", (), ("BlackForestLabs_Flux1Schnell",)),
     ModelInfo("voodoohop-flux-1-schnell", (), ("Voodoohop_Flux1Schnell",)),
     ModelInfo("sd-3.5", ("sd-3.5-large", "stabilityai-stable-diffusion-3-5-large"), ("StabilityAI_SD35Large",)),
+    ModelInfo("sdxl-turbo", (), ("ImageLabs",)),
 )
 
 _BY_NAME = {name: info for info in CATALOG for name in (info.name, *info.aliases)}

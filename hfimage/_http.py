@@ -324,11 +324,17 @@ def _detail(body: str) -> str:
 
 
 def read_json(response: requests.Response, provider: str | None) -> Any:
-    """The JSON body of a response; an HTML page or broken JSON becomes a typed error."""
+    """The JSON body of a response; an HTML page or broken JSON becomes a typed error.
+
+    Hugging Face's proxy answers for a sleeping or building space with an HTML page, so from
+    its hosts a page means the space is unavailable; from any other host, a broken protocol.
+    """
     with response:
         text = response.text
     who = provider or host_of(response.url)
     if looks_like_html(text):
+        if not is_hf_host(host_of(response.url)):
+            raise ProtocolError(f"{who} answered with a web page instead of JSON: {excerpt(text)!r}", provider=provider)
         raise ServiceUnavailableError(
             f"{who} answered with a web page instead of its API: the space may be sleeping or building. "
             "Try again in a minute, or use another provider.",

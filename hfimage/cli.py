@@ -20,7 +20,7 @@ from .errors import (
     TimeoutError,
 )
 from .providers import PROVIDERS, Provider
-from .results import Image, Preview
+from .results import Event, Image, Preview, Status
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -151,10 +151,10 @@ def _generate(args: argparse.Namespace) -> int:
             guidance_scale=args.guidance,
             seed=args.seed,
         ):
-            if isinstance(event, Preview) and not args.quiet:
-                print(f"preview from {event.provider}", file=sys.stderr)
-            elif isinstance(event, Image):
+            if isinstance(event, Image):
                 final = event
+            elif not args.quiet and (line := _progress_line(event)):
+                print(line, file=sys.stderr)
         assert final is not None  # stream() ends with an Image or raises
         path = final.save(args.output)
     if not args.quiet:
@@ -164,6 +164,14 @@ def _generate(args: argparse.Namespace) -> int:
         )
     print(path)
     return EXIT_OK
+
+
+def _progress_line(event: Event) -> str | None:
+    if isinstance(event, Preview):
+        return f"preview from {event.provider}"
+    if isinstance(event, Status):
+        return f"{event.provider}: {event.status}"
+    return None
 
 
 def _chosen_providers(args: argparse.Namespace) -> list[Provider] | None:

@@ -14,6 +14,7 @@ from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
 from ._deadline import Deadline
 from ._gradio import SpaceDirectory
 from ._http import Channel, Credential, Transport
+from ._output import Output
 from ._request import GenerationRequest, build_request
 from ._text import mask, redact
 from .errors import (
@@ -182,7 +183,10 @@ class Client:
             }
             try:
                 for output in provider.run(channel, job, self._spaces):
-                    seed = output.seed if output.seed is not None else plan.request.seed
+                    if not isinstance(output, Output):
+                        yield output
+                        continue
+                    seed = output.seed if output.seed is not None else job.seed
                     if not output.final:
                         yield Preview(url=output.url, seed=seed, **fields)
                         continue

@@ -9,25 +9,32 @@ of the same app, e.g. a duplicated or private space or a local run::
 from __future__ import annotations
 
 import abc
+import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ._call import Output, call
+from ._call import call
 from ._gradio import SpaceDirectory, check_inputs
 from ._http import Channel, Credential, host_of
+from ._imagelabs import run_task
+from ._output import Output
+from ._poll import PollSchedule
 from ._request import GenerationRequest
 from .errors import InvalidRequestError, ProtocolError
+from .results import Event
 
 
 @dataclass(frozen=True)
 class Job:
-    """What one provider will be sent: its named positional inputs and the size they ask for."""
+    """What one provider will be sent: its named inputs, the size they ask for, and the seed if fixed."""
 
     inputs: tuple[tuple[str, Any], ...]
     width: int
     height: int
+    seed: int | None = None
 
     @property
     def values(self) -> list[Any]:
@@ -85,8 +92,8 @@ class Provider(abc.ABC):
         """The job for a request, or InvalidRequestError; sends nothing."""
 
     @abc.abstractmethod
-    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output]:
-        """Run a prepared job: previews, then the final image, or a typed error."""
+    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output | Event]:
+        """Run a prepared job: progress events and previews, then the final image, or a typed error."""
 
     def __repr__(self) -> str:
         return f"{self.name}(url={self.url!r})"
@@ -97,7 +104,7 @@ class GradioSpace(Provider):
 
     api_name: ClassVar[str] = "infer"
 
-    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output]:
+    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output | Event]:
         space = spaces.get(channel, self.url)
         check_inputs(space, self.api_name, job.inputs, self.name)
         try:
@@ -130,7 +137,7 @@ class StabilityAI_SD35Large(GradioSpace):
             ("guidance_scale", _default(request.guidance_scale, self.default_guidance_scale)),
             ("steps", request.steps or self.default_steps),
         )
-        return Job(inputs, width, height)
+        return Job(inputs, width, height, request.seed)
 
 
 class _Flux1Schnell(GradioSpace):
@@ -151,7 +158,7 @@ class _Flux1Schnell(GradioSpace):
             ("height", height),
             ("steps", request.steps or self.default_steps),
         )
-        return Job(inputs, width, height)
+        return Job(inputs, width, height, request.seed)
 
 
 class BlackForestLabs_Flux1Schnell(_Flux1Schnell):
@@ -170,18 +177,63 @@ class Voodoohop_Flux1Schnell(_Flux1Schnell):
     models = ("flux", "voodoohop-flux-1-schnell")
 
 
+class ImageLabs(Provider):
+    """SDXL Turbo on ImageLabs' web API: start a task, then poll it until it is done.
+
+    It never receives a Hugging Face token.
+    """
+
+    label = "ImageLabs"
+    default_url = "https://editor.imagelabs.net"
+    models = ("sdxl-turbo",)
+    accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "seed"})
+    default_size = (1152, 896)
+    max_seed = 2**32 - 1
+    schedule = PollSchedule()
+
+    def __init__(self, url: str | None = None) -> None:
+        super().__init__(url)
+
+    def credential(self, client_token: str | None) -> Credential | None:
+        return None
+
+    def prepare(self, request: GenerationRequest) -> Job:
+        self.check(request)
+        width, height = request.size(default=self.default_size)
+        seed = random.randint(0, self.max_seed) if request.seed is None else request.seed  # noqa: S311
+        body = (
+            ("prompt", request.prompt),
+            ("seed", str(seed)),
+            ("subseed", str(int(time.time() * 1000))),
+            ("attention", 0),
+            ("tiling", False),
+            ("negative_prompt", request.negative_prompt or ""),
+            ("reference_image", ""),
+            ("reference_image_type", None),
+            ("reference_strength", 30),
+            ("width", width),
+            ("height", height),
+        )
+        return Job(body, width, height, seed)
+
+    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output | Event]:
+        return run_task(channel, self.url, dict(job.inputs), seed=job.seed, schedule=self.schedule)
+
+
 def _default(value: float | None, default: float) -> float:
     return default if value is None else value
 
 
 PROVIDERS: dict[str, type[Provider]] = {
-    cls.__name__: cls for cls in (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell, StabilityAI_SD35Large)
+    cls.__name__: cls
+    for cls in (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell, StabilityAI_SD35Large, ImageLabs)
 }
 
 __all__ = [
     "PROVIDERS",
     "BlackForestLabs_Flux1Schnell",
     "GradioSpace",
+    "ImageLabs",
     "Job",
     "Provider",
     "StabilityAI_SD35Large",

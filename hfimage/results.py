@@ -23,6 +23,14 @@ class Event:
     """Base class of everything ``stream()`` yields."""
 
 
+@dataclass(frozen=True)
+class Status(Event):
+    """A status the provider reported while the job runs, such as ``"Queued"`` or ``"Processing"``."""
+
+    provider: str
+    status: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Picture(Event):
     url: str

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hfimage.testing import FakeSpace, error
+from hfimage.testing import FakeImageLabs, FakeSpace, error
 
 QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
 
@@ -151,3 +151,14 @@ def test_the_console_script_is_installed():
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0
     assert result.stdout.startswith("hfimage ")
+
+
+def test_sdxl_turbo_runs_on_imagelabs_with_its_status_lines(tmp_path):
+    with FakeImageLabs() as server:
+        result = hfimage_cli(
+            "a red fox", "--model", "sdxl-turbo", "--url", server.url, "--seed", "3", "-o", str(tmp_path)
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{tmp_path / 'a-red-fox-3.png'}\n"
+    assert "ImageLabs: Queued\nImageLabs: Processing\n" in result.stderr
+    assert next(request.json() for request in server.requests if request.route == "/txt2img")["seed"] == "3"

@@ -6,27 +6,21 @@
 ...     image = hfimage.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=space.url))
 """
 
-from ._gradio import (
-    FLUX_INPUTS,
-    GRADIO_4,
-    GRADIO_6,
-    SD35_INPUTS,
-    FakeSpace,
-    RecordedRequest,
-    drop,
-    error,
-    heartbeat,
-    pause,
-)
+from ._gradio import FLUX_INPUTS, GRADIO_4, GRADIO_6, SD35_INPUTS, FakeSpace, drop, error, heartbeat, pause
+from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
+from ._server import RecordedRequest, Reply
 
 __all__ = [
     "FLUX_INPUTS",
     "GRADIO_4",
     "GRADIO_6",
     "SD35_INPUTS",
+    "FakeImageLabs",
     "FakeSpace",
+    "FinishAfter",
     "RecordedRequest",
+    "Reply",
     "drop",
     "error",
     "heartbeat",

@@ -7,17 +7,15 @@ connection where a test wants them. Every request it receives is recorded.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ._png import solid_png
+from ._server import Exchange, FakeServer, Reply
 
 GRADIO_6 = "6.31.0"
 GRADIO_4 = "4.44.1"
@@ -46,20 +44,6 @@ Step = tuple[str, Any]
 """One step of a job's script: ``(event name, data)``, ``("pause", seconds)`` or ``("drop", None)``."""
 
 
-@dataclass(frozen=True)
-class RecordedRequest:
-    """A request the fake received: ``target`` as sent (absolute through a proxy), ``path`` without host."""
-
-    method: str
-    target: str
-    path: str
-    headers: Mapping[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
 def heartbeat() -> Step:
     return ("heartbeat", None)
 
@@ -78,52 +62,34 @@ def error(data: Any = None) -> Step:
     return ("error", data)
 
 
-class FakeSpace:
+class FakeSpace(FakeServer):
     """A loopback Gradio app with an ``infer`` endpoint (Flux-shaped unless ``inputs`` says otherwise).
 
     Use it as a context manager; ``url`` is its root. ``version`` picks the route layout:
     Gradio 4 (no prefix) or 5+ (``/gradio_api``). Queue job scripts with ``script()``; a job
-    without one sends a final image with seed 42. ``requests`` lists what it received.
+    without one sends a final image with seed 42. A script may also be a ``Reply``, sent in
+    answer to the job's POST instead of an event id. ``requests`` lists what it received.
     """
 
     def __init__(self, *, version: str = GRADIO_6, inputs: Sequence[tuple[str, Any, Any]] = FLUX_INPUTS) -> None:
+        super().__init__()
         self.version = version
         self.prefix = "" if version.startswith(("3.", "4.")) else "/gradio_api"
         self.inputs = tuple(inputs)
-        self.requests: list[RecordedRequest] = []
         self.files: dict[str, bytes] = {}
         self.cancelled: list[str] = []
         """Event ids of jobs whose stream the client closed before the script ended."""
-        self._scripts: deque[list[Step]] = deque()
+        self._scripts: deque[list[Step] | Reply] = deque()
         self._jobs: dict[str, list[Step]] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="hfimage-fake-space", daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def __enter__(self) -> FakeSpace:
-        self._thread.start()
+        super().__enter__()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.server_close()
-
-    def script(self, *jobs: Iterable[Step]) -> None:
-        """Queue the scripts of the next jobs, one list of steps per job."""
+    def script(self, *jobs: Iterable[Step] | Reply) -> None:
+        """Queue the scripts of the next jobs, one list of steps (or a Reply) per job."""
         with self._lock:
-            self._scripts.extend(list(job) for job in jobs)
+            self._scripts.extend(job if isinstance(job, Reply) else list(job) for job in jobs)
 
     def image(
         self, seed: int = 42, *, size: tuple[int, int] = (8, 8), rgb: tuple[int, int, int] = (200, 30, 60)
@@ -174,88 +140,48 @@ class FakeSpace:
             ],
         }
 
-    def _start_job(self) -> str:
+    def handle(self, exchange: Exchange) -> None:
+        method, route, prefix = exchange.request.method, exchange.route, self.prefix
+        if method == "GET" and route == "/config":
+            exchange.json(self.config())
+        elif method == "GET" and route == f"{prefix}/info":
+            exchange.json({"named_endpoints": {"/infer": {}}})
+        elif method == "POST" and route == f"{prefix}/call/infer":
+            self._start_job(exchange)
+        elif method == "GET" and route.startswith(f"{prefix}/call/infer/"):
+            self._stream_job(exchange, route.rsplit("/", 1)[1])
+        elif method == "GET" and unquote(route.removeprefix(f"{prefix}/file=")) in self.files:
+            exchange.reply(Reply(200, self.files[unquote(route.removeprefix(f"{prefix}/file="))], "image/png"))
+        else:
+            exchange.not_found()
+
+    def _start_job(self, exchange: Exchange) -> None:
+        with self._lock:
+            script = self._scripts.popleft() if self._scripts else [self.final()]
+        if isinstance(script, Reply):
+            exchange.reply(script)
+            return
         event_id = uuid.uuid4().hex
         with self._lock:
-            self._jobs[event_id] = self._scripts.popleft() if self._scripts else [self.final()]
-        return event_id
+            self._jobs[event_id] = script
+        exchange.json({"event_id": event_id})
 
-    def _job(self, event_id: str) -> list[Step] | None:
+    def _stream_job(self, exchange: Exchange, event_id: str) -> None:
         with self._lock:
-            return self._jobs.pop(event_id, None)
-
-
-def _handler_for(space: FakeSpace) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: tests read ``space.requests`` instead."""
-
-        def do_GET(self) -> None:
-            self._route("GET")
-
-        def do_POST(self) -> None:
-            self._route("POST")
-
-        def _route(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            parts = urlsplit(self.path)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            space.requests.append(RecordedRequest(method, self.path, path, dict(self.headers.items()), body))
-            prefix = space.prefix
-            if method == "GET" and parts.path == "/config":
-                return self._json(200, space.config())
-            if method == "GET" and parts.path == f"{prefix}/info":
-                return self._json(200, {"named_endpoints": {"/infer": {}}})
-            if method == "POST" and parts.path == f"{prefix}/call/infer":
-                return self._json(200, {"event_id": space._start_job()})
-            if method == "GET" and parts.path.startswith(f"{prefix}/call/infer/"):
-                event_id = parts.path.rsplit("/", 1)[1]
-                steps = space._job(event_id)
-                if steps is None:
-                    steps = [("error", "404: Session not found.")]
-                if not self._stream(steps):
-                    space.cancelled.append(event_id)
-                return None
-            if method == "GET" and parts.path.startswith(f"{prefix}/file="):
-                data = space.files.get(unquote(parts.path[len(f"{prefix}/file=") :]))
-                if data is not None:
-                    return self._bytes(200, data, "image/png")
-            return self._json(404, {"detail": "Not Found"})
-
-        def _json(self, status: int, payload: Any) -> None:
-            self._bytes(status, json.dumps(payload).encode(), "application/json")
-
-        def _bytes(self, status: int, data: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _stream(self, steps: list[Step]) -> bool:
-            """Play a script; False if the client hung up first."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            try:
-                for name, data in steps:
-                    if name == "pause":
-                        time.sleep(data)
-                        continue
-                    if name == "drop":
-                        self.close_connection = True
-                        return True
-                    event = f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
-                    self.wfile.flush()
-                self.wfile.write(b"0\r\n\r\n")
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True  # the client hung up: that is how jobs are cancelled
-                return False
-            return True
-
-    return Handler
+            steps = self._jobs.pop(event_id, None)
+        if steps is None:
+            steps = [error("404: Session not found.")]
+        exchange.start_chunks("text/event-stream; charset=utf-8")
+        try:
+            for name, data in steps:
+                if name == "pause":
+                    time.sleep(data)
+                elif name == "drop":
+                    exchange.hang_up()
+                    return
+                else:
+                    exchange.chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+            exchange.end_chunks()
+        except (BrokenPipeError, ConnectionResetError):
+            self.cancelled.append(event_id)  # the client hung up: that is how jobs are cancelled
+            exchange.hang_up()

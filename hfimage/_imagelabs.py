@@ -1,0 +1,103 @@
+"""The ImageLabs protocol: start a task, then poll its progress until it is done.
+
+PROTOCOLS.md section 5. The start is sent once, never again (it costs the user a
+generation); a poll that fails in passing is retried within the deadline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from ._http import Channel
+from ._output import Output
+from ._poll import PollSchedule, polls
+from ._text import plain
+from .errors import ConnectionError, ProtocolError, ProviderError, ServiceUnavailableError, TimeoutError
+from .results import Event, Status
+
+MAX_POLL_FAILURES = 3
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One answer of ``/progress``: done with an image URL, failed with a reason, or still running."""
+
+    state: str  # "done", "failed" or "running"
+    detail: str
+
+
+def read_progress(answer: Any, provider: str) -> Progress:
+    """What a ``/progress`` answer says; an answer of unknown shape is a ProtocolError."""
+    if not isinstance(answer, dict):
+        raise ProtocolError(f"{provider} answered a progress poll with {str(answer)[:200]!r}.", provider=provider)
+    url = answer.get("final_image_url")
+    status = answer.get("status")
+    if url:
+        if not isinstance(url, str):
+            raise ProtocolError(f"{provider} gave an image URL that is not text: {url!r}.", provider=provider)
+        return Progress("done", url)
+    if not isinstance(status, str):
+        raise ProtocolError(
+            f"{provider} answered a progress poll without a status: {str(answer)[:200]!r}.", provider=provider
+        )
+    if "error" in status.lower():
+        return Progress("failed", plain(status))
+    if status == "Done":
+        raise ProtocolError(f"{provider} says the task is done but gives no image URL.", provider=provider)
+    return Progress("running", plain(status))
+
+
+def headers_for(site: str) -> dict[str, str]:
+    """The browser-like headers the ImageLabs API expects."""
+    return {
+        "Origin": site,
+        "Referer": f"{site}/",
+        "X-Requested-With": "XMLHttpRequest",
+        "User-Agent": BROWSER_AGENT,
+        "Accept": "application/json",
+    }
+
+
+def run_task(
+    channel: Channel,
+    site: str,
+    body: dict[str, Any],
+    *,
+    seed: int | None,
+    schedule: PollSchedule,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[Output | Event]:
+    """Start one task and poll it: Status events while it runs, then the final image, or a typed error."""
+    headers = headers_for(site)
+    started = channel.post_json(f"{site}/txt2img", body, headers=headers)
+    task_id = started.get("task_id") if isinstance(started, dict) else None
+    if not isinstance(task_id, (str, int)) or isinstance(task_id, bool) or task_id == "":
+        raise ProtocolError(
+            f"{channel.provider} did not start the task (no task_id): {str(started)[:200]!r}",
+            provider=channel.provider,
+        )
+    failures = 0
+    last_status: str | None = None
+    for _ in polls(channel.deadline, schedule, sleep=sleep):
+        try:
+            answer = channel.post_json(f"{site}/progress", {"task_id": task_id}, headers=headers)
+        except (ConnectionError, ServiceUnavailableError, TimeoutError):
+            failures += 1
+            if failures >= MAX_POLL_FAILURES or channel.deadline.expired:
+                raise
+            continue
+        failures = 0
+        progress = read_progress(answer, channel.provider)
+        if progress.state == "done":
+            yield Output(urljoin(f"{site}/", progress.detail), seed, final=True)
+            return
+        if progress.state == "failed":
+            raise ProviderError(f"{channel.provider} failed: {progress.detail}", provider=channel.provider)
+        if progress.detail != last_status:
+            last_status = progress.detail
+            yield Status(provider=channel.provider, status=progress.detail)
