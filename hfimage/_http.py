@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3.exceptions
 
+from ._cancel import Cancellation
 from ._deadline import Deadline
 from ._text import excerpt, looks_like_html, mask, redact
 from .errors import (
@@ -36,7 +37,7 @@ log = logging.getLogger("hfimage")
 CONNECT_TIMEOUT = 10.0
 # At least 45 s: Gradio sends a heartbeat every 15 s, so a healthy stream never goes this quiet.
 READ_TIMEOUT = 60.0
-POOL_SIZE = 32
+POOL_SIZE = 64
 _ERROR_BODY_BYTES = 8192
 HF_HEADER = "X-HF-Authorization"
 TOKEN_HEADERS = (HF_HEADER, "Authorization")
@@ -119,8 +120,11 @@ class Transport:
         json: Any = None,
         headers: dict[str, str] | None = None,
         stream: bool = False,
+        cancellation: Cancellation | None = None,
     ) -> requests.Response:
         """Send one request; return a response with a 2xx status, or raise a typed error."""
+        if cancellation is not None:
+            cancellation.check()
         doing = f"waiting for {host_of(url)}"
         deadline.check(doing)
         remaining = deadline.remaining()
@@ -139,6 +143,8 @@ class Transport:
                 timeout=(min(self.connect_timeout, remaining), min(self.read_timeout, remaining)),
             )
         except requests.RequestException as exc:
+            if cancellation is not None:
+                cancellation.check()
             raise self._network_error(exc, url, deadline, provider) from exc
         log.debug(
             "%s %s -> %s in %.3f s",
@@ -154,13 +160,34 @@ class Transport:
             raise
         return response
 
-    def iter_chunks(self, response: requests.Response, *, deadline: Deadline, provider: str | None) -> Iterator[bytes]:
+    def iter_chunks(
+        self,
+        response: requests.Response,
+        *,
+        deadline: Deadline,
+        provider: str | None,
+        cancellation: Cancellation | None = None,
+    ) -> Iterator[bytes]:
         """The body of a streamed response, chunk by chunk, as the bytes arrive.
 
         Before each read the socket's timeout is set to what is left of the deadline (at most
         the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline.
+        A cancellation shuts the socket down, which ends a blocked read at once.
         """
         sock = _socket_of(response)
+        if cancellation is None:
+            yield from self._chunks(response, sock, deadline, provider)
+            return
+        with cancellation.watching(sock):
+            try:
+                yield from self._chunks(response, sock, deadline, provider)
+            except HFImageError:
+                cancellation.check()
+                raise
+
+    def _chunks(
+        self, response: requests.Response, sock: socket.socket | None, deadline: Deadline, provider: str | None
+    ) -> Iterator[bytes]:
         chunks = response.iter_content(chunk_size=None)
         url = response.url
         while True:
@@ -358,6 +385,7 @@ class Channel:
     provider: str
     credential: Credential | None = None
     proxy: str | None = None
+    cancellation: Cancellation | None = None
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         return self.transport.request(
@@ -367,6 +395,7 @@ class Channel:
             provider=self.provider,
             credential=self.credential,
             proxy=self.proxy,
+            cancellation=self.cancellation,
             **kwargs,
         )
 
@@ -377,7 +406,16 @@ class Channel:
         return read_json(self.request("POST", url, json=body, headers=headers), self.provider)
 
     def chunks(self, response: requests.Response) -> Iterator[bytes]:
-        return self.transport.iter_chunks(response, deadline=self.deadline, provider=self.provider)
+        return self.transport.iter_chunks(
+            response, deadline=self.deadline, provider=self.provider, cancellation=self.cancellation
+        )
+
+    def sleep(self, seconds: float) -> None:
+        """Wait between polls; a cancellation cuts the wait short."""
+        if self.cancellation is None:
+            time.sleep(seconds)
+        else:
+            self.cancellation.sleep(seconds)
 
     def download(self, url: str, *, max_bytes: int) -> bytes:
         """The bytes at ``url``, which must be an image of at most ``max_bytes``."""

@@ -6,7 +6,6 @@ generation); a poll that fails in passing is retried within the deadline.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +69,7 @@ def run_task(
     *,
     seed: int | None,
     schedule: PollSchedule,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> Iterator[Output | Event]:
     """Start one task and poll it: Status events while it runs, then the final image, or a typed error."""
     headers = headers_for(site)
@@ -83,7 +82,7 @@ def run_task(
         )
     failures = 0
     last_status: str | None = None
-    for _ in polls(channel.deadline, schedule, sleep=sleep):
+    for _ in polls(channel.deadline, schedule, sleep=sleep or channel.sleep):
         try:
             answer = channel.post_json(f"{site}/progress", {"task_id": task_id}, headers=headers)
         except (ConnectionError, ServiceUnavailableError, TimeoutError):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import math
 import os
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ._cancel import Cancellation
 from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
 from ._deadline import Deadline
 from ._gradio import SpaceDirectory
 from ._http import Channel, Credential, Transport
+from ._lazy import Lazy
 from ._output import Output
 from ._request import GenerationRequest, build_request
 from ._text import mask, redact
@@ -114,7 +115,21 @@ class Client:
             raise ProtocolError("The call ended without an image.")
         return final
 
-    def stream(
+    def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
+        """Generate one image, yielding events as they come: previews, then the final ``Image``.
+
+        Parameters: ``model`` (default ``"flux"``), ``provider`` (a name, an instance, or a list
+        to try in order), ``negative_prompt``, ``width``, ``height``, ``aspect_ratio``, ``steps``,
+        ``guidance_scale``, ``seed`` (None: the provider picks one), and ``token``, ``proxy``,
+        ``timeout`` for this call. Everything is checked before the first request: bad input
+        raises InvalidRequestError here, not later. Other failures are typed hfimage errors
+        raised while iterating. When a provider fails for a reason the next may not share, the
+        next one serving the model is tried with the same parameters; ``timeout`` covers all
+        attempts. Stopping the iteration early closes the connection, which cancels the job.
+        """
+        return self._events(self._plan(prompt, **params))
+
+    def _plan(
         self,
         prompt: str,
         *,
@@ -130,15 +145,8 @@ class Client:
         token: str | None = None,
         proxy: str | None = None,
         timeout: float | None = None,
-    ) -> Iterator[Event]:
-        """Generate one image, yielding events as they come: previews, then the final ``Image``.
-
-        Everything is checked before the first request: bad input raises InvalidRequestError
-        here, not later. Other failures are typed hfimage errors raised while iterating. When a
-        provider fails for a reason the next may not share, the next one serving the model is
-        tried with the same parameters; ``timeout`` covers all attempts. Stopping the iteration
-        early closes the connection, which cancels the job.
-        """
+    ) -> _Plan:
+        """Check a call and decide its providers, without sending anything."""
         if self._closed:
             raise InvalidRequestError("This Client is closed; create a new one.")
         request = build_request(
@@ -151,27 +159,29 @@ class Client:
             guidance_scale=guidance_scale,
             seed=seed,
         )
-        plan = _Plan(
+        return _Plan(
             request=request,
             steps=tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider)),
             token=_check_token(token) or self._token or os.environ.get("HF_TOKEN") or None,
             proxy=_check_proxy(proxy) or self.proxy,
             timeout=_check_timeout(timeout) or self.timeout or DEFAULT_TIMEOUT,
         )
-        return self._scrubbed(plan)
 
-    def _scrubbed(self, plan: _Plan) -> Iterator[Event]:
+    def _events(self, plan: _Plan, cancellation: Cancellation | None = None) -> Generator[Event, None, None]:
+        """Run a planned call: its events, with every secret masked in what it raises."""
         try:
-            yield from self._run(plan)
+            yield from self._run(plan, cancellation)
         except HFImageError as error:
             raise _redacted(error, plan.secrets) from error.__cause__
 
-    def _run(self, plan: _Plan) -> Iterator[Event]:
+    def _run(self, plan: _Plan, cancellation: Cancellation | None) -> Iterator[Event]:
         deadline = Deadline(plan.timeout)
         attempts: list[Attempt] = []
         for provider, model_name, job in plan.steps:
+            if cancellation is not None:
+                cancellation.check()
             credential = provider.credential(plan.token)
-            channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy)
+            channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy, cancellation)
             fields = {
                 "prompt": plan.request.prompt,
                 "negative_prompt": plan.request.negative_prompt,
@@ -284,17 +294,12 @@ def models() -> tuple[ModelInfo, ...]:
     return CATALOG
 
 
-_default: Client | None = None
-_default_lock = threading.Lock()
+_default = Lazy(Client)
 
 
 def default_client() -> Client:
     """The client behind the module-level functions, made on first use."""
-    global _default  # noqa: PLW0603 - one lazily made client per process
-    with _default_lock:
-        if _default is None:
-            _default = Client()
-        return _default
+    return _default.get()
 
 
 def generate(prompt: str, **params: Unpack[GenerateParams]) -> Image:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 ROOT = "https://tester-flux.hf.space"
@@ -32,3 +33,40 @@ def file_url(name: str) -> str:
 
 
 WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
+
+
+class StepTimer:
+    """Drives a coroutine for the event loop while timing each step it runs without yielding.
+
+    A step's wall time shows blocking I/O; its thread CPU time shows blocking work, untouched
+    by other threads holding the GIL.
+    """
+
+    def __init__(self, coroutine: Any) -> None:
+        self.coroutine = coroutine
+        self.steps: list[tuple[float, float]] = []
+
+    def __await__(self) -> Any:
+        steps = self.coroutine.__await__()
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                yielded = steps.throw(error) if error is not None else steps.send(value)
+            except StopIteration as stop:
+                self.steps.append((time.perf_counter() - wall, time.thread_time() - cpu))
+                return stop.value
+            self.steps.append((time.perf_counter() - wall, time.thread_time() - cpu))
+            try:
+                value, error = (yield yielded), None
+            except BaseException as caught:
+                value, error = None, caught
+
+    @property
+    def longest_wall(self) -> float:
+        return max(wall for wall, _ in self.steps)
+
+    @property
+    def longest_cpu(self) -> float:
+        return max(cpu for _, cpu in self.steps)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import hfimage.aio
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from hfimage.testing import SD35_INPUTS, FakeSpace
 
@@ -19,7 +20,7 @@ def python_examples():
 
 
 def test_the_readme_has_examples():
-    assert len(python_examples()) == 5
+    assert len(python_examples()) == 7
 
 
 @pytest.mark.parametrize("code", python_examples(), ids=lambda code: code.splitlines()[-1][:40])
@@ -30,6 +31,9 @@ def test_each_example_runs(code, monkeypatch, tmp_path):
         for cls in (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell):
             monkeypatch.setattr(cls, "default_url", flux.url)
         monkeypatch.setattr(StabilityAI_SD35Large, "default_url", sd35.url)
+        monkeypatch.setattr(hfimage.aio.StabilityAI_SD35Large, "url", sd35.url)
+        for compat in (hfimage.aio.BlackForestLabs_Flux1Schnell, hfimage.aio.Voodoohop_Flux1Schnell):
+            monkeypatch.setattr(compat, "url", flux.url)
         monkeypatch.chdir(tmp_path)
         exec(compile(code.replace(LOCAL_RUN, flux.url), str(README), "exec"), {})
     if "FakeSpace" not in code:  # that example brings its own server

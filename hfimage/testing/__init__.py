@@ -6,7 +6,18 @@
 ...     image = hfimage.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=space.url))
 """
 
-from ._gradio import FLUX_INPUTS, GRADIO_4, GRADIO_6, SD35_INPUTS, FakeSpace, drop, error, heartbeat, pause
+from ._gradio import (
+    FLUX_INPUTS,
+    GRADIO_4,
+    GRADIO_6,
+    SD35_INPUTS,
+    FakeSpace,
+    drop,
+    error,
+    heartbeat,
+    pause,
+    prompt_colour,
+)
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
 from ._server import RecordedRequest, Reply
@@ -25,5 +36,6 @@ __all__ = [
     "error",
     "heartbeat",
     "pause",
+    "prompt_colour",
     "solid_png",
 ]

@@ -6,6 +6,7 @@ connection where a test wants them. Every request it receives is recorded.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -44,6 +45,12 @@ Step = tuple[str, Any]
 """One step of a job's script: ``(event name, data)``, ``("pause", seconds)`` or ``("drop", None)``."""
 
 
+def prompt_colour(prompt: str) -> tuple[int, int, int]:
+    """The colour of the image a fake makes for a prompt: the first three bytes of its SHA-256."""
+    red, green, blue = hashlib.sha256(prompt.encode()).digest()[:3]
+    return red, green, blue
+
+
 def heartbeat() -> Step:
     return ("heartbeat", None)
 
@@ -66,13 +73,22 @@ class FakeSpace(FakeServer):
     """A loopback Gradio app with an ``infer`` endpoint (Flux-shaped unless ``inputs`` says otherwise).
 
     Use it as a context manager; ``url`` is its root. ``version`` picks the route layout:
-    Gradio 4 (no prefix) or 5+ (``/gradio_api``). Queue job scripts with ``script()``; a job
-    without one sends a final image with seed 42. A script may also be a ``Reply``, sent in
-    answer to the job's POST instead of an event id. ``requests`` lists what it received.
+    Gradio 4 (no prefix) or 5+ (``/gradio_api``). Queue job scripts with ``script()``. A job
+    without one waits ``delay`` seconds, then sends an image coloured by ``prompt_colour()``
+    of its prompt, with the seed it was sent (42 when asked to randomize). A script may also be
+    a ``Reply``, sent in answer to the job's POST instead of an event id. ``requests`` lists
+    what it received.
     """
 
-    def __init__(self, *, version: str = GRADIO_6, inputs: Sequence[tuple[str, Any, Any]] = FLUX_INPUTS) -> None:
+    def __init__(
+        self,
+        *,
+        version: str = GRADIO_6,
+        inputs: Sequence[tuple[str, Any, Any]] = FLUX_INPUTS,
+        delay: float = 0.0,
+    ) -> None:
         super().__init__()
+        self.delay = delay
         self.version = version
         self.prefix = "" if version.startswith(("3.", "4.")) else "/gradio_api"
         self.inputs = tuple(inputs)
@@ -155,9 +171,19 @@ class FakeSpace(FakeServer):
         else:
             exchange.not_found()
 
+    def echo(self, data: list[Any]) -> list[Step]:
+        """The default job for posted inputs: a pause, then the prompt's colour and the seed sent."""
+        named = dict(zip((label for label, _, _ in self.inputs), data, strict=False))
+        seed = 42 if named.get("randomize_seed", True) else int(named.get("seed", 42))
+        final = ("complete", self.image(seed, rgb=prompt_colour(str(named.get("prompt", "")))))
+        return [pause(self.delay), final] if self.delay else [final]
+
     def _start_job(self, exchange: Exchange) -> None:
         with self._lock:
-            script = self._scripts.popleft() if self._scripts else [self.final()]
+            script = self._scripts.popleft() if self._scripts else None
+        if script is None:
+            body = exchange.request.json()
+            script = self.echo(body.get("data", []) if isinstance(body, dict) else [])
         if isinstance(script, Reply):
             exchange.reply(script)
             return

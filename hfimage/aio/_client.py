@@ -1,0 +1,111 @@
+"""``hfimage.aio.Client``: the sync client's calls, awaited without blocking the event loop."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.lowlevel
+
+from .._lazy import Lazy
+from ..client import Client as SyncClient
+from ..client import GenerateParams
+from ..errors import ProtocolError
+from ..results import Image, Preview
+from ._bridge import EventStream
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+DEFAULT_MAX_CONCURRENCY = 64
+
+
+class Client:
+    """Generates images from async code (asyncio or trio); an async context manager.
+
+    Same parameters and results as ``hfimage.Client``. Each call runs in a worker thread;
+    ``max_concurrency`` caps how many run at once.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+        *,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    ) -> None:
+        self._sync = SyncClient(token=token, proxy=proxy, timeout=timeout)
+        self.max_concurrency = max_concurrency
+        self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"aio.{self._sync!r}"
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP session."""
+        self._sync.close()
+
+    def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
+        """The events of one generation, to use as ``async with client.stream(...) as events``.
+
+        Bad input raises InvalidRequestError here, before anything is sent. The final Image's
+        bytes are downloaded in the worker, so reading ``.content`` never blocks the loop;
+        for a Preview's, use ``await hfimage.aio.download(preview)``.
+        """
+        plan = self._sync._plan(prompt, **params)
+        return EventStream(functools.partial(self._sync._events, plan), self._limiter_for, download_final=True)
+
+    async def generate(self, prompt: str, **params: Unpack[GenerateParams]) -> Image:
+        """Generate one image; its bytes are already downloaded when this returns."""
+        final: Image | None = None
+        async with self.stream(prompt, **params) as events:
+            async for event in events:
+                if isinstance(event, Image):
+                    final = event
+        if final is None:  # the stream ends with an Image or raises; this guards the contract
+            raise ProtocolError("The call ended without an image.")
+        return final
+
+    def _limiter_for(self) -> anyio.CapacityLimiter:
+        """This client's limiter for the running event loop (a limiter belongs to one loop)."""
+        loop = anyio.lowlevel.current_token().native_token
+        with self._lock:
+            if self._limiter is None or self._limiter[0] is not loop:
+                self._limiter = (loop, anyio.CapacityLimiter(self.max_concurrency))
+            return self._limiter[1]
+
+
+async def download(picture: Preview | Image) -> bytes:
+    """A Preview's or Image's bytes, downloaded in a worker thread."""
+    return await anyio.to_thread.run_sync(lambda: picture.content)
+
+
+_default = Lazy(Client)
+
+
+def default_client() -> Client:
+    """The client behind hfimage.aio's module-level functions, made on first use."""
+    return _default.get()
+
+
+async def generate(prompt: str, **params: Unpack[GenerateParams]) -> Image:
+    """Generate one image with the default async client."""
+    return await default_client().generate(prompt, **params)
+
+
+def stream(prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
+    """Stream one generation with the default async client: ``async with hfimage.aio.stream(...) as events``."""
+    return default_client().stream(prompt, **params)
+
+
+__all__ = ["Client", "default_client", "download", "generate", "stream"]

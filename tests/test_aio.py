@@ -1,0 +1,321 @@
+"""hfimage.aio: the same behaviour as the sync API on asyncio and trio, cancellation, concurrency."""
+
+import functools
+import os
+import threading
+import time
+
+import anyio
+import pytest
+
+import hfimage
+import hfimage.aio
+from hfimage import Image, InvalidRequestError, Preview, ProviderError, QuotaExceededError, Status
+from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
+from hfimage.testing import FakeImageLabs, FakeSpace, FinishAfter, error, heartbeat, pause, prompt_colour, solid_png
+
+from .helpers import StepTimer
+
+QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
+BACKENDS = ["asyncio", "trio"]
+
+
+class SyncAPI:
+    name = "sync"
+
+    def generate(self, prompt, **params):
+        with hfimage.Client() as client:
+            return client.generate(prompt, **params)
+
+    def events(self, prompt, **params):
+        with hfimage.Client() as client:
+            return list(client.stream(prompt, **params))
+
+
+class AsyncAPI:
+    def __init__(self, backend):
+        self.name = backend
+
+    def generate(self, prompt, **params):
+        async def generate():
+            async with hfimage.aio.Client() as client:
+                return await client.generate(prompt, **params)
+
+        return anyio.run(generate, backend=self.name)
+
+    def events(self, prompt, **params):
+        async def events():
+            async with hfimage.aio.Client() as client, client.stream(prompt, **params) as stream:
+                return [event async for event in stream]
+
+        return anyio.run(events, backend=self.name)
+
+
+@pytest.fixture(params=["sync", *BACKENDS])
+def api(request):
+    return SyncAPI() if request.param == "sync" else AsyncAPI(request.param)
+
+
+def workers():
+    return [thread for thread in threading.enumerate() if thread.name == "hfimage-worker"]
+
+
+def open_fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+# One body per behaviour, through the sync API and through hfimage.aio on asyncio and trio.
+
+
+def test_generate_returns_the_prompts_image_with_its_seed(api, fake_space):
+    image = api.generate("a red fox", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url), seed=17)
+    assert isinstance(image, Image)
+    assert image.seed == 17
+    assert image.content == solid_png(8, 8, prompt_colour("a red fox"))
+
+
+def test_stream_gives_previews_then_the_final_image(api, fake_space):
+    fake_space.script([fake_space.preview(1), heartbeat(), fake_space.preview(1), heartbeat(), fake_space.final(1)])
+    events = api.events("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
+    assert [type(event) for event in events] == [Preview, Preview, Image]
+
+
+def test_fallback_and_attempts(api, fake_space):
+    with FakeSpace() as second:
+        fake_space.script([error(QUOTA)])
+        providers = [BlackForestLabs_Flux1Schnell(url=fake_space.url), Voodoohop_Flux1Schnell(url=second.url)]
+        image = api.generate("a cat", provider=providers, seed=3)
+    assert image.provider == "Voodoohop_Flux1Schnell"
+    assert isinstance(image.attempts[0].error, QuotaExceededError)
+
+
+def test_errors_are_the_same_typed_errors(api, fake_space):
+    fake_space.script([error({"error": "weights missing"})])
+    with pytest.raises(ProviderError, match="failed: weights missing"):
+        api.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
+
+
+def test_bad_input_fails_before_any_request(api, fake_space):
+    with pytest.raises(InvalidRequestError, match="width must be between"):
+        api.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url), width=-1)
+    assert fake_space.requests == []
+
+
+def test_the_deadline_holds(api, fake_space):
+    fake_space.script([*[heartbeat(), pause(0.1)] * 100])
+    started = time.monotonic()
+    with pytest.raises(hfimage.TimeoutError):
+        api.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url), timeout=1)
+    assert time.monotonic() - started < 1.75
+
+
+def test_imagelabs_status_events_and_image(api):
+    with FakeImageLabs() as server:
+        events = api.events("a red fox", provider=ImageLabs(url=server.url))
+    assert [type(event) for event in events] == [Status, Status, Image]
+    assert [event.status for event in events[:2]] == ["Queued", "Processing"]
+
+
+# Cancellation: the worker ends at once, the server sees the stream closed, nothing is left behind.
+
+
+async def wait_until(condition, seconds=2.0):
+    with anyio.move_on_after(seconds):
+        while not condition():
+            await anyio.sleep(0.01)
+    return condition()
+
+
+def long_job(space):
+    space.script([space.preview(1), *[heartbeat(), pause(0.05)] * 400, space.final(1)])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_timeout_scope_cancels_the_job_on_the_server(fake_space, backend):
+    long_job(fake_space)
+
+    async def main():
+        fds = open_fds()
+        async with hfimage.aio.Client() as client:
+            started = time.monotonic()
+            with anyio.move_on_after(0.3):
+                await client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
+            assert time.monotonic() - started < 0.3 + 1.0
+            assert workers() == []
+            assert await wait_until(lambda: len(fake_space.cancelled) == 1)
+        assert await wait_until(lambda: open_fds() <= fds)
+
+    anyio.run(main, backend=backend)
+
+
+def test_task_cancel_under_asyncio_ends_the_worker(fake_space):
+    import asyncio
+
+    long_job(fake_space)
+
+    async def main():
+        async with hfimage.aio.Client() as client:
+            task = asyncio.ensure_future(
+                client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
+            )
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert time.monotonic() - started < 1.0
+            assert workers() == []
+        assert await wait_until(lambda: len(fake_space.cancelled) == 1)
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cancelled_task_group_ends_every_worker(fake_space, backend):
+    for _ in range(3):
+        long_job(fake_space)
+
+    async def main():
+        async with hfimage.aio.Client() as client, anyio.create_task_group() as group:
+            for _ in range(3):
+                group.start_soon(
+                    functools.partial(
+                        client.generate, "a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url)
+                    )
+                )
+            await anyio.sleep(0.4)
+            group.cancel_scope.cancel()
+        assert workers() == []
+        assert await wait_until(lambda: len(fake_space.cancelled) == 3)
+
+    anyio.run(main, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_leaving_a_stream_early_closes_it(fake_space, backend):
+    long_job(fake_space)
+
+    async def main():
+        async with (
+            hfimage.aio.Client() as client,
+            client.stream("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url)) as events,
+        ):
+            async for event in events:
+                assert isinstance(event, Preview)
+                break
+        assert workers() == []
+        assert await wait_until(lambda: len(fake_space.cancelled) == 1)
+
+    anyio.run(main, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cancelling_while_imagelabs_waits_between_polls_is_prompt(backend):
+    async def main():
+        with FakeImageLabs() as server:
+            server.script(FinishAfter(3600))
+            async with hfimage.aio.Client() as client:
+                with anyio.move_on_after(2.0):
+                    await client.generate("a cat", provider=ImageLabs(url=server.url))
+                started = time.monotonic()
+                assert await wait_until(lambda: workers() == [], seconds=1.0)
+                assert time.monotonic() - started < 0.1
+
+    anyio.run(main, backend=backend)
+
+
+# The event loop is never blocked, and calls run in parallel.
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_no_hfimage_coroutine_blocks_the_event_loop(backend):
+    async def main():
+        with FakeSpace(delay=0.2) as space:
+            provider = BlackForestLabs_Flux1Schnell(url=space.url)
+            async with hfimage.aio.Client() as client:
+                timers = [StepTimer(client.generate(f"cat {i}", provider=provider)) for i in range(8)]
+                async with anyio.create_task_group() as group:
+                    for timer in timers:
+                        group.start_soon(_await, timer)
+                streamed = StepTimer(_stream_all(client, provider))
+                await streamed
+        for timer in [*timers, streamed]:
+            assert len(timer.steps) >= 3
+            assert timer.longest_cpu < 0.005, timer.steps
+            assert timer.longest_wall < 0.05, timer.steps
+
+    anyio.run(main, backend=backend)
+
+
+async def _await(awaitable):
+    await awaitable
+
+
+async def _stream_all(client, provider):
+    async with client.stream("a dog", provider=provider) as events:
+        return [event async for event in events]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fifty_concurrent_calls_run_in_parallel_each_with_its_own_image(backend):
+    async def main():
+        with FakeSpace(delay=0.5) as space:
+            provider = BlackForestLabs_Flux1Schnell(url=space.url)
+            results = {}
+
+            async def one(index):
+                results[index] = await hfimage.aio.generate(f"prompt {index}", provider=provider, seed=index)
+
+            started = time.monotonic()
+            async with anyio.create_task_group() as group:
+                for index in range(50):
+                    group.start_soon(one, index)
+            took = time.monotonic() - started
+        assert took < 5.0  # 50 x 0.5 s one after another would take 25 s
+        for index, image in results.items():
+            assert image.prompt == f"prompt {index}"
+            assert image.seed == index
+            assert image.content == solid_png(8, 8, prompt_colour(f"prompt {index}"))
+        assert len(results) == 50
+
+    anyio.run(main, backend=backend)
+
+
+def test_max_concurrency_caps_calls_in_flight():
+    async def main():
+        with FakeSpace(delay=0.3) as space:
+            provider = BlackForestLabs_Flux1Schnell(url=space.url)
+            async with hfimage.aio.Client(max_concurrency=2) as client:
+                started = time.monotonic()
+                async with anyio.create_task_group() as group:
+                    for index in range(4):
+                        group.start_soon(functools.partial(client.generate, f"p{index}", provider=provider))
+                return time.monotonic() - started
+
+    assert 0.6 <= anyio.run(main) < 1.5  # two rounds of two
+
+
+def test_it_works_inside_an_already_running_loop(fake_space):
+    """As in a Jupyter cell: awaited directly in code the running loop is executing."""
+    import asyncio
+
+    async def cell():
+        return await hfimage.aio.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url), seed=2)
+
+    loop = asyncio.new_event_loop()
+    try:
+        image = loop.run_until_complete(cell())
+    finally:
+        loop.close()
+    assert image.seed == 2
+
+
+def test_download_fetches_a_previews_bytes_in_a_worker(fake_space):
+    fake_space.script([fake_space.preview(1), heartbeat(), fake_space.final(1)])
+
+    async def main():
+        async with hfimage.aio.stream("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url)) as events:
+            preview = await events.__anext__()
+            return await hfimage.aio.download(preview)
+
+    assert anyio.run(main).startswith(b"\x89PNG")
