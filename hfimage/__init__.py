@@ -26,7 +26,7 @@ from .errors import (
     ServiceUnavailableError,
     TimeoutError,
 )
-from .results import Event, Image, Preview, Status
+from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 
 __version__ = "0.1.0"
 
@@ -46,12 +46,16 @@ __all__ = [
     "InvalidRequestError",
     "ModelInfo",
     "NoProviderReachableError",
+    "Notice",
     "Preview",
+    "Progress",
     "ProtocolError",
     "ProviderError",
+    "Queued",
     "QuotaExceededError",
     "RateLimitError",
     "ServiceUnavailableError",
+    "Started",
     "Status",
     "TimeoutError",
     "generate",

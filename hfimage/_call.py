@@ -13,7 +13,7 @@ from typing import Any
 
 from ._gradio import SpaceInfo, app_error, decode, image_and_seed
 from ._http import Channel
-from ._output import Output
+from ._output import Output, PreviewHold
 from ._sse import sse_events
 from .errors import ProtocolError
 
@@ -35,14 +35,10 @@ def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any
 
 
 def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str) -> Iterator[Output]:
-    # A generator app sends its final image twice: as the last `generating` and in `complete`.
-    # So each preview is held back until the next event shows it was not the final one.
-    held: Output | None = None
+    hold = PreviewHold()
     for name, data in events:
         if name == "heartbeat":
-            if held is not None:
-                yield held
-                held = None
+            yield from hold.release()
             continue
         if name == "error":
             raise app_error(_error_text(decode(data, provider)), provider)
@@ -51,17 +47,13 @@ def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: 
             continue
         url, seed = image_and_seed(decode(data, provider), space)
         if name == "generating":
-            if held is not None:
-                yield held
-            held = Output(url, seed, final=False) if url is not None else None
+            yield from hold.preview(url, seed)
             continue
         if url is None:
             raise ProtocolError(
                 f"{provider} finished without an image in its output: {data[:200]!r}", provider=provider
             )
-        if held is not None and held.url != url:
-            yield held
-        yield Output(url, seed, final=True)
+        yield from hold.final(url, seed)
         return
     raise ProtocolError(
         f"{provider} closed the event stream without a result. The space may have restarted: try again.",

@@ -37,6 +37,8 @@ class Endpoint:
     api_name: str
     fn_index: int
     inputs: tuple[InputSpec, ...]
+    queued: bool = True
+    """False when the app turned the queue off for this endpoint."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class SpaceInfo:
     api_prefix: str
     version: str | None = None
     endpoints: Mapping[str, Endpoint] = field(default_factory=dict)
+    protocol: str | None = None
+    """The app's event protocol, e.g. ``sse_v3``; None when unknown."""
 
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
@@ -64,6 +68,7 @@ def parse_config(root: str, config: Any) -> SpaceInfo:
         raise ProtocolError(f"{root}/config is not a Gradio config (got {type(config).__name__}).")
     prefix = config.get("api_prefix")
     version = config.get("version")
+    protocol = config.get("protocol")
     components = {item.get("id"): item for item in config.get("components") or () if isinstance(item, dict)}
     endpoints: dict[str, Endpoint] = {}
     for position, dependency in enumerate(config.get("dependencies") or ()):
@@ -72,13 +77,17 @@ def parse_config(root: str, config: Any) -> SpaceInfo:
         fn_index = dependency.get("id", position)
         inputs = tuple(_input_spec(components.get(ident)) for ident in dependency.get("inputs") or ())
         endpoints[dependency["api_name"]] = Endpoint(
-            dependency["api_name"], fn_index if isinstance(fn_index, int) else position, inputs
+            dependency["api_name"],
+            fn_index if isinstance(fn_index, int) else position,
+            inputs,
+            queued=dependency.get("queue") is not False,
         )
     return SpaceInfo(
         root=root,
         api_prefix=prefix.rstrip("/") if isinstance(prefix, str) else "",
         version=version if isinstance(version, str) else None,
         endpoints=endpoints,
+        protocol=protocol if isinstance(protocol, str) else None,
     )
 
 

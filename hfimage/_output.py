@@ -1,7 +1,8 @@
-"""What a protocol hands the client for each image it receives."""
+"""What a protocol hands the client for each image it receives, and the rule for previews."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -12,3 +13,30 @@ class Output:
     url: str
     seed: int | None
     final: bool
+
+
+class PreviewHold:
+    """Holds each preview back until the next event shows it was not the final image.
+
+    A Gradio generator sends its final image twice: as its last intermediate output and again
+    as the result. So a preview is released only when another preview, a heartbeat, or a
+    different final image follows it.
+    """
+
+    def __init__(self) -> None:
+        self._held: Output | None = None
+
+    def preview(self, url: str | None, seed: int | None) -> Iterator[Output]:
+        yield from self.release()
+        self._held = Output(url, seed, final=False) if url is not None else None
+
+    def release(self) -> Iterator[Output]:
+        if self._held is not None:
+            yield self._held
+            self._held = None
+
+    def final(self, url: str, seed: int | None) -> Iterator[Output]:
+        if self._held is not None and self._held.url != url:
+            yield self._held
+        self._held = None
+        yield Output(url, seed, final=True)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from . import __version__
 from ._catalog import CATALOG, find_model
+from ._describe import describe
+from ._health import check
+from ._quota_memory import QuotaMemory, cache_file
 from .client import Client
 from .errors import (
     AllProvidersFailedError,
@@ -20,7 +23,7 @@ from .errors import (
     TimeoutError,
 )
 from .providers import PROVIDERS, Provider
-from .results import Event, Image, Preview, Status
+from .results import Image
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -111,12 +114,25 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--steps", type=int, help="number of inference steps")
     generate.add_argument("--guidance", type=float, help="guidance scale")
     generate.add_argument("--timeout", type=float, help="give up after this many seconds (default: 300)")
+    generate.add_argument(
+        "--protocol",
+        choices=("auto", "queue", "call"),
+        default="auto",
+        help="Gradio route: the queue (live progress, real errors), the call route, or auto (default)",
+    )
     generate.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     generate.set_defaults(handler=_generate)
 
     models = commands.add_parser("models", help="list models, their aliases and providers")
     models.set_defaults(handler=_models)
-    providers = commands.add_parser("providers", help="list providers and the models they serve")
+    providers = commands.add_parser(
+        "providers",
+        help="list providers; --check looks whether each is up",
+        description="List providers and their models. With --check, ask each one now whether it answers "
+        "(its Gradio version and latency), and show those resting after running out of GPU quota.",
+    )
+    providers.add_argument("--check", action="store_true", help="ask each provider now, with a short timeout")
+    providers.add_argument("--timeout", type=float, default=10.0, help="seconds per provider for --check (default 10)")
     providers.set_defaults(handler=_providers)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     return parser
@@ -137,7 +153,8 @@ def _size(text: str) -> tuple[int, int]:
 def _generate(args: argparse.Namespace) -> int:
     prompt = sys.stdin.read().strip() if args.prompt == "-" else args.prompt
     width, height = args.size or (None, None)
-    with Client(timeout=args.timeout) as client:
+    with Client(timeout=args.timeout, protocol=args.protocol) as client:
+        client._quota = QuotaMemory(cache_file())  # the command line remembers quota errors between runs
         final: Image | None = None
         for event in client.stream(
             prompt,
@@ -153,7 +170,7 @@ def _generate(args: argparse.Namespace) -> int:
         ):
             if isinstance(event, Image):
                 final = event
-            elif not args.quiet and (line := _progress_line(event)):
+            elif not args.quiet and (line := describe(event)):
                 print(line, file=sys.stderr)
         assert final is not None  # stream() ends with an Image or raises
         path = final.save(args.output)
@@ -164,14 +181,6 @@ def _generate(args: argparse.Namespace) -> int:
         )
     print(path)
     return EXIT_OK
-
-
-def _progress_line(event: Event) -> str | None:
-    if isinstance(event, Preview):
-        return f"preview from {event.provider}"
-    if isinstance(event, Status):
-        return f"{event.provider}: {event.status}"
-    return None
 
 
 def _chosen_providers(args: argparse.Namespace) -> list[Provider] | None:
@@ -198,10 +207,29 @@ def _models(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _providers(_args: argparse.Namespace) -> int:
-    rows = [("PROVIDER", "MODELS", "URL")]
-    rows += [(name, ", ".join(cls.models), cls.default_url) for name, cls in PROVIDERS.items()]
-    _print_table(rows)
+def _providers(args: argparse.Namespace) -> int:
+    if not args.check:
+        rows = [("PROVIDER", "MODELS", "URL")]
+        rows += [(name, ", ".join(cls.models), cls.default_url) for name, cls in PROVIDERS.items()]
+        _print_table(rows)
+        return EXIT_OK
+    cooling = QuotaMemory(cache_file()).cooling()
+    table = [("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")]
+    with Client() as client:
+        for cls in PROVIDERS.values():
+            provider = cls()
+            health = check(provider, client._transport, timeout=args.timeout, token=client._token)
+            rest = cooling.get(provider.key)
+            table.append(
+                (
+                    health.provider,
+                    health.detail if len(health.detail) <= 60 else health.detail[:59] + "…",
+                    health.version or "-",
+                    f"{health.latency * 1000:.0f} ms" if health.latency is not None else "-",
+                    f"resting {rest:.0f} s" if rest else "ok",
+                )
+            )
+    _print_table(table)
     return EXIT_OK
 
 

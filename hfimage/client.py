@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -16,6 +16,7 @@ from ._gradio import SpaceDirectory
 from ._http import Channel, Credential, Transport
 from ._lazy import Lazy
 from ._output import Output
+from ._quota_memory import QuotaMemory
 from ._request import GenerationRequest, build_request
 from ._text import mask, redact
 from .errors import (
@@ -24,8 +25,9 @@ from .errors import (
     HFImageError,
     InvalidRequestError,
     ProtocolError,
+    QuotaExceededError,
 )
-from .providers import PROVIDERS, Job, Provider
+from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext
 from .results import Event, Image, Preview
 
 if TYPE_CHECKING:
@@ -38,6 +40,9 @@ DEFAULT_TIMEOUT = 300.0
 MAX_IMAGE_BYTES = 256 * 2**20
 
 ProviderChoice = str | Provider | Sequence[str | Provider]
+
+
+EventCallback = Callable[[Event], object]
 
 
 class GenerateParams(TypedDict, total=False):
@@ -55,6 +60,11 @@ class GenerateParams(TypedDict, total=False):
     token: str | None
     proxy: str | None
     timeout: float | None
+    protocol: str | None
+
+
+_Step = tuple[Provider, str, Job]
+"""A provider to try, the model it will run, and its job."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +72,11 @@ class _Plan:
     """A checked call: the request and, for each provider in fallback order, its model and job."""
 
     request: GenerationRequest
-    steps: tuple[tuple[Provider, str, Job], ...]
+    steps: tuple[_Step, ...]
     token: str | None
     proxy: str | None
     timeout: float
+    protocol: str
 
     @property
     def secrets(self) -> set[str]:
@@ -79,15 +90,27 @@ class Client:
 
     ``token`` (else the ``HF_TOKEN`` environment variable) is sent to Hugging Face hosts only.
     ``proxy`` applies to every request. ``timeout`` is the deadline of each call, in seconds.
-    Use it as a context manager, or call ``close()``.
+    ``protocol`` picks the Gradio route: ``"auto"`` (the queue route where the space offers
+    it, else the call route), ``"queue"`` or ``"call"``. A provider that reports running out
+    of GPU quota is skipped by this client's later calls, while others can serve, until its
+    retry time has passed. Use it as a context manager, or call ``close()``.
     """
 
-    def __init__(self, token: str | None = None, proxy: str | None = None, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        token: str | None = None,
+        proxy: str | None = None,
+        timeout: float | None = None,
+        *,
+        protocol: str = "auto",
+    ) -> None:
         self._token = _check_token(token)
         self.proxy = _check_proxy(proxy)
         self.timeout = _check_timeout(timeout)
+        self.protocol = _check_protocol(protocol)
         self._transport = Transport()
         self._spaces = SpaceDirectory()
+        self._quota = QuotaMemory()
         self._closed = False
 
     def __repr__(self) -> str:
@@ -105,10 +128,18 @@ class Client:
         self._closed = True
         self._transport.close()
 
-    def generate(self, prompt: str, **params: Unpack[GenerateParams]) -> Image:
-        """Generate one image and return it; takes the same parameters as ``stream()``."""
+    def generate(
+        self, prompt: str, *, on_event: EventCallback | None = None, **params: Unpack[GenerateParams]
+    ) -> Image:
+        """Generate one image and return it; takes the same parameters as ``stream()``.
+
+        ``on_event``, if given, is called with every event as it comes (queue position,
+        progress, previews, the final image), as ``stream()`` would yield them.
+        """
         final: Image | None = None
         for event in self.stream(prompt, **params):
+            if on_event is not None:
+                on_event(event)
             if isinstance(event, Image):
                 final = event
         if final is None:  # stream() ends with an Image or raises; this guards the contract
@@ -145,6 +176,7 @@ class Client:
         token: str | None = None,
         proxy: str | None = None,
         timeout: float | None = None,
+        protocol: str | None = None,
     ) -> _Plan:
         """Check a call and decide its providers, without sending anything."""
         if self._closed:
@@ -165,6 +197,7 @@ class Client:
             token=_check_token(token) or self._token or os.environ.get("HF_TOKEN") or None,
             proxy=_check_proxy(proxy) or self.proxy,
             timeout=_check_timeout(timeout) or self.timeout or DEFAULT_TIMEOUT,
+            protocol=self.protocol if protocol is None else _check_protocol(protocol),
         )
 
     def _events(self, plan: _Plan, cancellation: Cancellation | None = None) -> Generator[Event, None, None]:
@@ -177,11 +210,12 @@ class Client:
     def _run(self, plan: _Plan, cancellation: Cancellation | None) -> Iterator[Event]:
         deadline = Deadline(plan.timeout)
         attempts: list[Attempt] = []
-        for provider, model_name, job in plan.steps:
+        for provider, model_name, job in self._not_cooling(plan.steps):
             if cancellation is not None:
                 cancellation.check()
             credential = provider.credential(plan.token)
             channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy, cancellation)
+            context = RunContext(channel, self._spaces, plan.protocol)
             fields = {
                 "prompt": plan.request.prompt,
                 "negative_prompt": plan.request.negative_prompt,
@@ -192,7 +226,7 @@ class Client:
                 "_fetch": self._fetcher(provider.name, credential, plan),
             }
             try:
-                for output in provider.run(channel, job, self._spaces):
+                for output in provider.run(job, context):
                     if not isinstance(output, Output):
                         yield output
                         continue
@@ -208,10 +242,34 @@ class Client:
                 raise
             except HFImageError as error:
                 attempts.append(Attempt(provider.name, error))
+                if isinstance(error, QuotaExceededError):
+                    self._quota.remember(provider.key, error)
                 if len(plan.steps) == 1 or deadline.expired:
                     raise
                 log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
         raise AllProvidersFailedError.from_attempts(attempts)
+
+    def _not_cooling(self, steps: tuple[_Step, ...]) -> tuple[_Step, ...]:
+        """The steps whose provider is not cooling down after a quota error; a lone provider is always tried."""
+        if len(steps) == 1:
+            return steps
+        ready = tuple(step for step in steps if self._quota.remaining(step[0].key) is None)
+        if ready:
+            return ready
+        waits = {step[0].name: self._quota.remaining(step[0].key) or 0.0 for step in steps}
+        raise AllProvidersFailedError.from_attempts(
+            [
+                Attempt(
+                    name,
+                    QuotaExceededError(
+                        f"{name} reported that it is out of GPU quota; hfimage leaves it alone for {wait:.0f} s more.",
+                        provider=name,
+                        retry_after=wait,
+                    ),
+                )
+                for name, wait in waits.items()
+            ]
+        )
 
     def _fetcher(self, provider: str, credential: Credential | None, plan: _Plan) -> Any:
         def fetch(url: str) -> bytes:
@@ -263,6 +321,12 @@ def _redacted(error: HFImageError, secrets: set[str]) -> HFImageError:
         if attempt.error is not None:
             _redacted(attempt.error, secrets)
     return error
+
+
+def _check_protocol(protocol: object) -> str:
+    if protocol not in PROTOCOLS:
+        raise InvalidRequestError(f"protocol must be one of {', '.join(PROTOCOLS)}; got {protocol!r}.")
+    return str(protocol)
 
 
 def _check_token(token: object) -> str | None:

@@ -9,6 +9,7 @@ of the same app, e.g. a duplicated or private space or a local run::
 from __future__ import annotations
 
 import abc
+import logging
 import random
 import time
 from collections.abc import Iterator
@@ -17,14 +18,30 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ._call import call
-from ._gradio import SpaceDirectory, check_inputs
+from ._gradio import SpaceDirectory, SpaceInfo, check_inputs
 from ._http import Channel, Credential, host_of
 from ._imagelabs import run_task
 from ._output import Output
 from ._poll import PollSchedule
+from ._queue import join, listen, offers_queue
 from ._request import GenerationRequest
 from .errors import InvalidRequestError, ProtocolError
 from .results import Event
+
+log = logging.getLogger("hfimage")
+
+PROTOCOLS = ("auto", "queue", "call")
+"""How to reach a Gradio app: its queue route (live progress, real error text), its call route, or
+``auto``: the queue route where the app offers it, else the call route."""
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a provider's run needs from the client: the channel, what is known of spaces, the protocol."""
+
+    channel: Channel
+    spaces: SpaceDirectory
+    protocol: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,11 @@ class Provider(abc.ABC):
     def name(self) -> str:
         return type(self).__name__
 
+    @property
+    def key(self) -> str:
+        """Identifies this provider at this URL, e.g. for quota memory."""
+        return f"{self.name} {self.url}"
+
     def credential(self, client_token: str | None) -> Credential | None:
         """The token this provider's requests may carry, and where.
 
@@ -92,7 +114,7 @@ class Provider(abc.ABC):
         """The job for a request, or InvalidRequestError; sends nothing."""
 
     @abc.abstractmethod
-    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output | Event]:
+    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
         """Run a prepared job: progress events and previews, then the final image, or a typed error."""
 
     def __repr__(self) -> str:
@@ -104,14 +126,36 @@ class GradioSpace(Provider):
 
     api_name: ClassVar[str] = "infer"
 
-    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output | Event]:
+    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
+        channel, spaces = context.channel, context.spaces
         space = spaces.get(channel, self.url)
         check_inputs(space, self.api_name, job.inputs, self.name)
         try:
-            yield from call(channel, space, self.api_name, job.values)
+            yield from self._route(job, context, space)
         except ProtocolError:
             spaces.forget(self.url)  # the app may have moved to another Gradio layout
             raise
+
+    def _route(self, job: Job, context: RunContext, space: SpaceInfo) -> Iterator[Output | Event]:
+        endpoint = space.endpoints.get(self.api_name)
+        if context.protocol == "call" or (context.protocol == "auto" and not offers_queue(space, endpoint)):
+            yield from call(context.channel, space, self.api_name, job.values)
+            return
+        if endpoint is None:
+            raise ProtocolError(
+                f"{self.name}: the queue route needs the app's config, and {space.root} gave none. "
+                "Use protocol='call'.",
+                provider=self.name,
+            )
+        try:
+            session, event_id = join(context.channel, space, endpoint, job.values)
+        except ProtocolError:
+            if context.protocol == "queue":
+                raise
+            log.info("%s: the queue route refused the job; using the call route", self.name)
+            yield from call(context.channel, space, self.api_name, job.values)
+            return
+        yield from listen(context.channel, space, session, event_id)
 
 
 class StabilityAI_SD35Large(GradioSpace):
@@ -216,8 +260,8 @@ class ImageLabs(Provider):
         )
         return Job(body, width, height, seed)
 
-    def run(self, channel: Channel, job: Job, spaces: SpaceDirectory) -> Iterator[Output | Event]:
-        return run_task(channel, self.url, dict(job.inputs), seed=job.seed, schedule=self.schedule)
+    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
+        return run_task(context.channel, self.url, dict(job.inputs), seed=job.seed, schedule=self.schedule)
 
 
 def _default(value: float | None, default: float) -> float:

@@ -20,7 +20,9 @@ Fetch = Callable[[str], bytes]
 
 
 class Event:
-    """Base class of everything ``stream()`` yields."""
+    """Base class of everything ``stream()`` yields; every event names the provider it came from."""
+
+    provider: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,46 @@ class Status(Event):
 
     provider: str
     status: str
+
+
+@dataclass(frozen=True)
+class Queued(Event):
+    """The job waits in the space's queue: ``rank`` jobs ahead of it (0: next), out of ``queue_size``."""
+
+    provider: str
+    rank: int | None
+    queue_size: int | None
+    eta: float | None
+    """Estimated seconds until the job starts, when the space gives one."""
+
+
+@dataclass(frozen=True)
+class Started(Event):
+    """The job left the queue and is running."""
+
+    provider: str
+    eta: float | None
+    """Estimated seconds until it finishes, when the space gives one."""
+
+
+@dataclass(frozen=True)
+class Progress(Event):
+    """Step progress the app reports: ``index`` of ``total`` ``unit`` (either may be None)."""
+
+    provider: str
+    index: float | None
+    total: float | None
+    unit: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Notice(Event):
+    """A message the app showed, such as ``"Waiting for a GPU"``; ``level`` is ``info`` or ``warning``."""
+
+    provider: str
+    message: str
+    level: str
 
 
 @dataclass(frozen=True, kw_only=True)

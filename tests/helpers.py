@@ -70,3 +70,15 @@ class StepTimer:
     @property
     def longest_cpu(self) -> float:
         return max(cpu for _, cpu in self.steps)
+
+
+def posted_data(space: Any) -> list[Any]:
+    """The inputs of every job a fake space was sent, by either route."""
+    return [request.json()["data"] for request in space.requests if request.method == "POST"]
+
+
+def pictures(events: Any) -> list[Any]:
+    """Only the previews and images among events."""
+    from hfimage import Image, Preview
+
+    return [event for event in events if isinstance(event, (Preview, Image))]

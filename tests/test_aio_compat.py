@@ -17,6 +17,8 @@ from hfimage.aio import (
 )
 from hfimage.testing import SD35_INPUTS, FakeImageLabs, FakeSpace, error, heartbeat
 
+from .helpers import posted_data
+
 
 @pytest.fixture
 def sd35(monkeypatch):
@@ -32,7 +34,7 @@ def voodoohop(monkeypatch, fake_space):
 
 
 def posted(space):
-    return [request.json()["data"] for request in space.requests if request.method == "POST"]
+    return posted_data(space)
 
 
 def test_the_first_seed_example_runs_as_written(sd35, capsys):

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from hfimage.testing import FakeImageLabs, FakeSpace, error
+from hfimage.testing import FakeImageLabs, FakeSpace, error, notice, progress, queued
+
+from .helpers import posted_data
 
 QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    """Each test gets its own quota memory file."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def hfimage_cli(*args, stdin=None, cwd=None):
@@ -28,7 +36,7 @@ def hfimage_cli(*args, stdin=None, cwd=None):
 
 
 def posted_body(space):
-    return next(request.json() for request in space.requests if request.method == "POST")
+    return {"data": posted_data(space)[0]}
 
 
 def test_generate_saves_the_image_and_prints_its_path(fake_space, tmp_path):
@@ -37,7 +45,7 @@ def test_generate_saves_the_image_and_prints_its_path(fake_space, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{tmp_path / 'fox.png'}\n"
     assert (tmp_path / "fox.png").read_bytes().startswith(b"\x89PNG")
-    assert "preview from BlackForestLabs_Flux1Schnell" in result.stderr
+    assert "BlackForestLabs_Flux1Schnell: preview\n" in result.stderr
     assert "saved" in result.stderr
     assert "seed 9" in result.stderr
     assert posted_body(fake_space) == {"data": ["a red fox", 9, False, 768, 768, 2]}
@@ -124,7 +132,7 @@ def test_a_malformed_size_is_a_usage_error():
 
 def test_quota_exits_3(fake_space, tmp_path):
     fake_space.script([error(QUOTA)])
-    result = hfimage_cli("a cat", "--url", fake_space.url, cwd=tmp_path)
+    result = hfimage_cli("a cat", "--url", fake_space.url, "-q", cwd=tmp_path)
     assert result.returncode == 3
     assert "exceeded your GPU quota" in result.stderr
     assert result.stderr.count("\n") == 1
@@ -132,7 +140,7 @@ def test_quota_exits_3(fake_space, tmp_path):
 
 def test_a_provider_failure_exits_4(fake_space, tmp_path):
     fake_space.script([error({"error": "weights missing"})])
-    result = hfimage_cli("a cat", "--url", fake_space.url, cwd=tmp_path)
+    result = hfimage_cli("a cat", "--url", fake_space.url, "-q", cwd=tmp_path)
     assert result.returncode == 4
     assert result.stderr == "hfimage: error: BlackForestLabs_Flux1Schnell failed: weights missing\n"
 
@@ -162,3 +170,47 @@ def test_sdxl_turbo_runs_on_imagelabs_with_its_status_lines(tmp_path):
     assert result.stdout == f"{tmp_path / 'a-red-fox-3.png'}\n"
     assert "ImageLabs: Queued\nImageLabs: Processing\n" in result.stderr
     assert next(request.json() for request in server.requests if request.route == "/txt2img")["seed"] == "3"
+
+
+def test_queue_progress_shows_as_lines_on_stderr(fake_space, tmp_path):
+    fake_space.script(
+        [queued(2, 4, 9.0), notice("Waiting for a GPU"), progress(1, 4, desc="Sampling"), fake_space.final()]
+    )
+    result = hfimage_cli("a cat", "--url", fake_space.url, "-o", str(tmp_path / "cat.png"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[:5] == [
+        "BlackForestLabs_Flux1Schnell: queued, next in line",
+        "BlackForestLabs_Flux1Schnell: running",
+        "BlackForestLabs_Flux1Schnell: queued, position 2 of 4, about 9 s",
+        "BlackForestLabs_Flux1Schnell: Waiting for a GPU",
+        "BlackForestLabs_Flux1Schnell: Sampling 1/4 steps",
+    ]
+    assert result.stderr.splitlines()[5].startswith(f"saved {tmp_path / 'cat.png'} (768x768, seed 42, ")
+
+
+def test_the_call_route_can_be_chosen(fake_space, tmp_path):
+    result = hfimage_cli("a cat", "--url", fake_space.url, "--protocol", "call", "-o", str(tmp_path / "c.png"), "-q")
+    assert result.returncode == 0, result.stderr
+    assert [request.route for request in fake_space.requests][1] == "/gradio_api/call/infer"
+
+
+def test_a_quota_error_is_remembered_between_runs(tmp_path, monkeypatch, capsys):
+    from hfimage import cli
+    from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
+
+    with FakeSpace() as first, FakeSpace() as second:
+        monkeypatch.setattr(BlackForestLabs_Flux1Schnell, "default_url", first.url)
+        monkeypatch.setattr(Voodoohop_Flux1Schnell, "default_url", second.url)
+        first.script([error(QUOTA)])
+        assert cli.main(["a cat", "-o", str(tmp_path / "one.png"), "-q"]) == 0
+        assert cli.main(["a cat", "-o", str(tmp_path / "two.png"), "-q"]) == 0
+        assert len([r for r in first.requests if r.method == "POST"]) == 1  # the second run skipped it
+        assert len([r for r in second.requests if r.method == "POST"]) == 2
+        capsys.readouterr()
+        assert cli.main(["providers", "--check", "--timeout", "5"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA"]
+    rows = {line.split()[0]: line for line in table[1:]}
+    assert rows["BlackForestLabs_Flux1Schnell"].split()[1:3] == ["ok", "6.31.0"]
+    assert "resting 5" in rows["BlackForestLabs_Flux1Schnell"]
+    assert rows["Voodoohop_Flux1Schnell"].rstrip().endswith(" ok")

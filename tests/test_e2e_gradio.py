@@ -6,13 +6,17 @@ colour derived from its prompt, so the pixels show which image came back.
 
 import hashlib
 import io
+import threading
+import time
 
 import pytest
 from PIL import Image as PILImage
 
 import hfimage
-from hfimage import Image, Preview
+from hfimage import Image, Notice, Preview, Progress, Queued, Started
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
+
+from .helpers import pictures
 
 
 def colour_of(prompt, shade=1.0):
@@ -28,10 +32,16 @@ def close_to(actual, expected, tolerance=12):
     return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
 
 
-@pytest.fixture
-def client():
-    with hfimage.Client(timeout=60) as made:
+@pytest.fixture(params=["queue", "call"])
+def client(request):
+    """Each test runs over both Gradio routes."""
+    with hfimage.Client(timeout=60, protocol=request.param) as made:
         yield made
+
+
+def gradio4_call(gradio, client):
+    """Gradio 4 on the call route sends app errors without their text."""
+    return gradio.version.startswith("4.") and client.protocol == "call"
 
 
 def test_flux_returns_the_requested_image_and_the_seed_it_used(gradio, client):
@@ -63,6 +73,7 @@ def test_sd35_streams_its_previews_then_the_final_image_once(gradio, client):
             provider=StabilityAI_SD35Large(url=gradio.url["sd35"]),
         )
     )
+    events = pictures(events)
     assert [type(event) for event in events] == [Preview, Preview, Image]
     assert [event.seed for event in events] == [3, 3, 3]
     first, second, final = (pixels(event) for event in events)
@@ -74,8 +85,7 @@ def test_sd35_streams_its_previews_then_the_final_image_once(gradio, client):
 
 def test_a_quota_error_is_typed(gradio, client):
     provider = BlackForestLabs_Flux1Schnell(url=gradio.url["quota"])
-    if gradio.version.startswith("4."):
-        # Gradio 4 sends `error` with null data on the call route: the text is not there to read.
+    if gradio4_call(gradio, client):
         with pytest.raises(hfimage.ProviderError, match="did not say why"):
             client.generate("a cat", provider=provider)
         return
@@ -89,8 +99,8 @@ def test_an_app_error_is_a_provider_error(gradio, client):
     with pytest.raises(hfimage.ProviderError) as caught:
         client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["broken"]))
     assert type(caught.value) is hfimage.ProviderError
-    if not gradio.version.startswith("4."):
-        assert "The model could not load its weights." in str(caught.value)
+    if not gradio4_call(gradio, client):
+        assert str(caught.value) == "BlackForestLabs_Flux1Schnell failed: The model could not load its weights."
 
 
 def test_fallback_reaches_a_space_that_can_serve(gradio, client):
@@ -119,3 +129,76 @@ def test_saving_writes_the_image_with_its_real_extension(gradio, client, tmp_pat
     assert path == tmp_path / "fox.webp"
     assert path.read_bytes() == image.content
     assert image.save(tmp_path) == tmp_path / "a-red-fox-1.webp"
+
+
+# The queue route: what only it carries.
+
+
+def queue_events(url, prompt="a cat", steps=2):
+    with hfimage.Client(timeout=60, protocol="queue") as client:
+        return list(client.stream(prompt, provider=BlackForestLabs_Flux1Schnell(url=url), seed=1, steps=steps))
+
+
+def test_the_queue_route_reports_start_notices_and_step_progress(gradio):
+    events = queue_events(gradio.url["progress"])
+    kinds = [type(event) for event in events]
+    assert kinds[0] is Queued
+    assert kinds.index(Started) < kinds.index(Notice) < kinds.index(Progress) < kinds.index(Image)
+    assert events[0].rank == 0
+    notice = next(event for event in events if isinstance(event, Notice))
+    assert (notice.message, notice.level) == ("Waiting for a GPU", "info")
+    steps = [event for event in events if isinstance(event, Progress)]
+    assert {(step.total, step.unit, step.description) for step in steps} == {(3.0, "steps", "Sampling")}
+    assert all(0 <= step.index <= 3 for step in steps)
+
+
+def test_a_job_behind_others_reports_its_rank_then_starts(gradio):
+    """The busy app runs one job at a time: a third job waits behind one running and one queued."""
+    url = gradio.url["busy"]
+    results = {}
+
+    def run(name, steps):
+        results[name] = queue_events(url, name, steps)
+
+    jobs = (("first", 15), ("second", 5), ("third", 1))
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.3)
+    for thread in threads:
+        thread.join(60)
+    third = results["third"]
+    ranks = [event.rank for event in third if isinstance(event, Queued)]
+    assert ranks[0] >= 1
+    assert ranks[-1] == 0 or len(ranks) == 1
+    kinds = [type(event) for event in third]
+    assert kinds.index(Queued) < kinds.index(Started) < kinds.index(Image)
+
+
+def test_generate_passes_every_event_to_on_event(gradio):
+    seen = []
+    with hfimage.Client(timeout=60) as client:
+        image = client.generate(
+            "a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["progress"]), on_event=seen.append
+        )
+    assert seen[-1] is image
+    assert {Queued, Started, Notice, Progress, Image} <= {type(event) for event in seen}
+
+
+def test_quota_memory_sends_later_calls_straight_to_a_provider_that_can_serve(gradio):
+    providers = [
+        BlackForestLabs_Flux1Schnell(url=gradio.url["quota"]),
+        Voodoohop_Flux1Schnell(url=gradio.url["flux"]),
+    ]
+    with hfimage.Client(timeout=60) as client:
+        first = client.generate("a cat", provider=providers)
+        second = client.generate("a cat", provider=providers)
+        alone = BlackForestLabs_Flux1Schnell(url=gradio.url["quota"])
+        with pytest.raises(hfimage.QuotaExceededError):
+            client.generate("a cat", provider=alone)  # named alone, it is still tried
+    assert [attempt.provider for attempt in first.attempts] == [
+        "BlackForestLabs_Flux1Schnell",
+        "Voodoohop_Flux1Schnell",
+    ]
+    assert first.attempts[0].error.retry_after == 56.0
+    assert [attempt.provider for attempt in second.attempts] == ["Voodoohop_Flux1Schnell"]

@@ -15,8 +15,11 @@ from ._gradio import (
     drop,
     error,
     heartbeat,
+    notice,
     pause,
+    progress,
     prompt_colour,
+    queued,
 )
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
@@ -35,7 +38,10 @@ __all__ = [
     "drop",
     "error",
     "heartbeat",
+    "notice",
     "pause",
+    "progress",
     "prompt_colour",
+    "queued",
     "solid_png",
 ]

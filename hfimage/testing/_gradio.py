@@ -11,9 +11,9 @@ import json
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ._png import solid_png
 from ._server import Exchange, FakeServer, Reply
@@ -42,13 +42,31 @@ SD35_INPUTS = (
 )
 
 Step = tuple[str, Any]
-"""One step of a job's script: ``(event name, data)``, ``("pause", seconds)`` or ``("drop", None)``."""
+"""One step of a job's script: ``(event name, data)``, ``("pause", seconds)``, ``("drop", None)``, or
+``("queue", message)``: a queue-route message (sent only there), made by ``queued()``, ``progress()``
+or ``notice()``."""
 
 
 def prompt_colour(prompt: str) -> tuple[int, int, int]:
     """The colour of the image a fake makes for a prompt: the first three bytes of its SHA-256."""
     red, green, blue = hashlib.sha256(prompt.encode()).digest()[:3]
     return red, green, blue
+
+
+def queued(rank: int, queue_size: int, eta: float | None = None) -> Step:
+    """A queue position report (queue route only)."""
+    return ("queue", {"msg": "estimation", "rank": rank, "queue_size": queue_size, "rank_eta": eta})
+
+
+def progress(index: int, length: int, unit: str = "steps", desc: str | None = None) -> Step:
+    """A step progress report (queue route only)."""
+    data = [{"index": index, "length": length, "unit": unit, "progress": None, "desc": desc}]
+    return ("queue", {"msg": "progress", "progress_data": data})
+
+
+def notice(text: str, level: str = "info") -> Step:
+    """A message the app shows, like ``gr.Info`` (queue route only)."""
+    return ("queue", {"msg": "log", "log": text, "level": level, "duration": 10.0, "visible": True, "title": "Info"})
 
 
 def heartbeat() -> Step:
@@ -97,6 +115,7 @@ class FakeSpace(FakeServer):
         """Event ids of jobs whose stream the client closed before the script ended."""
         self._scripts: deque[list[Step] | Reply] = deque()
         self._jobs: dict[str, list[Step]] = {}
+        self._sessions: dict[str, str] = {}
 
     def __enter__(self) -> FakeSpace:
         super().__enter__()
@@ -166,6 +185,10 @@ class FakeSpace(FakeServer):
             self._start_job(exchange)
         elif method == "GET" and route.startswith(f"{prefix}/call/infer/"):
             self._stream_job(exchange, route.rsplit("/", 1)[1])
+        elif method == "POST" and route == f"{prefix}/queue/join":
+            self._start_job(exchange, queue=True)
+        elif method == "GET" and route == f"{prefix}/queue/data":
+            self._stream_queue(exchange, parse_qs(urlsplit(exchange.request.path).query).get("session_hash", [""])[0])
         elif method == "GET" and unquote(route.removeprefix(f"{prefix}/file=")) in self.files:
             exchange.reply(Reply(200, self.files[unquote(route.removeprefix(f"{prefix}/file="))], "image/png"))
         else:
@@ -178,11 +201,11 @@ class FakeSpace(FakeServer):
         final = ("complete", self.image(seed, rgb=prompt_colour(str(named.get("prompt", "")))))
         return [pause(self.delay), final] if self.delay else [final]
 
-    def _start_job(self, exchange: Exchange) -> None:
+    def _start_job(self, exchange: Exchange, *, queue: bool = False) -> None:
         with self._lock:
             script = self._scripts.popleft() if self._scripts else None
+        body = exchange.request.json()
         if script is None:
-            body = exchange.request.json()
             script = self.echo(body.get("data", []) if isinstance(body, dict) else [])
         if isinstance(script, Reply):
             exchange.reply(script)
@@ -190,6 +213,8 @@ class FakeSpace(FakeServer):
         event_id = uuid.uuid4().hex
         with self._lock:
             self._jobs[event_id] = script
+            if queue:
+                self._sessions[str(body.get("session_hash"))] = event_id
         exchange.json({"event_id": event_id})
 
     def _stream_job(self, exchange: Exchange, event_id: str) -> None:
@@ -197,17 +222,73 @@ class FakeSpace(FakeServer):
             steps = self._jobs.pop(event_id, None)
         if steps is None:
             steps = [error("404: Session not found.")]
+        self._play(exchange, event_id, _call_frames(steps))
+
+    def _stream_queue(self, exchange: Exchange, session: str) -> None:
+        with self._lock:
+            event_id = self._sessions.pop(session, "")
+            steps = self._jobs.pop(event_id, None)
+        if steps is None:
+            exchange.not_found()
+            return
+        self._play(exchange, event_id, _queue_frames(steps, event_id))
+
+    def _play(self, exchange: Exchange, event_id: str, frames: Iterable[Frame]) -> None:
+        """Send a script's frames, pausing or hanging up where it says."""
         exchange.start_chunks("text/event-stream; charset=utf-8")
         try:
-            for name, data in steps:
-                if name == "pause":
-                    time.sleep(data)
-                elif name == "drop":
+            for kind, frame in frames:
+                if kind == "pause":
+                    time.sleep(float(frame))
+                elif kind == "drop":
                     exchange.hang_up()
                     return
                 else:
-                    exchange.chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+                    exchange.chunk(frame)
             exchange.end_chunks()
         except (BrokenPipeError, ConnectionResetError):
             self.cancelled.append(event_id)  # the client hung up: that is how jobs are cancelled
             exchange.hang_up()
+
+
+Frame = tuple[str, Any]
+"""``("send", bytes)``, ``("pause", seconds)`` or ``("drop", None)``."""
+
+
+def _call_frames(steps: list[Step]) -> Iterator[Frame]:
+    """A script as the call route sends it: ``event:`` and ``data:`` lines."""
+    for name, data in steps:
+        if name in ("pause", "drop"):
+            yield (name, data)
+        elif name != "queue":
+            yield ("send", f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+
+
+def _queue_frames(steps: list[Step], event_id: str) -> Iterator[Frame]:
+    """A script as the queue route sends it: ``data:`` lines only, later previews as diffs."""
+
+    def frame(message: dict[str, Any]) -> Frame:
+        return ("send", f"data: {json.dumps({**message, 'event_id': message.get('event_id', event_id)})}\n\n".encode())
+
+    yield frame({"msg": "estimation", "rank": 0, "queue_size": 1, "rank_eta": None})
+    yield frame({"msg": "process_starts", "eta": None})
+    previous: list[Any] | None = None
+    for name, data in steps:
+        if name in ("pause", "drop"):
+            yield (name, data)
+        elif name == "queue":
+            yield frame(data)
+        elif name == "heartbeat":
+            yield frame({"msg": "heartbeat", "event_id": None})
+        elif name == "generating":
+            output = data if previous is None else [[["replace", [], value]] for value in data]
+            previous = data
+            yield frame(
+                {"msg": "process_generating", "output": {"data": output, "is_generating": True}, "success": True}
+            )
+        elif name == "complete":
+            yield frame({"msg": "process_completed", "output": {"data": data}, "success": True})
+        elif name == "error":
+            text = data.get("error") if isinstance(data, dict) else data
+            yield frame({"msg": "process_completed", "output": {"error": text, "title": "Error"}, "success": False})
+    yield frame({"msg": "close_stream", "event_id": None})

@@ -2,6 +2,7 @@
 
 Run as ``python spaces.py NAME=PORT ...``; prints ``READY`` once every app listens on 127.0.0.1.
 Images are solid colours derived from the prompt, sized as requested, so tests can check them.
+``slow`` and ``busy`` (one job at a time) sleep a tenth of a second per inference step.
 """
 
 import hashlib
@@ -44,11 +45,18 @@ def broken_infer(prompt, seed, randomize_seed, width, height, num_inference_step
 
 
 def slow_infer(prompt, seed, randomize_seed, width, height, num_inference_steps):
-    time.sleep(float(num_inference_steps))
+    time.sleep(float(num_inference_steps) / 10)
     return picture(prompt, width, height), pick_seed(seed, randomize_seed)
 
 
-def flux_shaped(fn):
+def progress_infer(prompt, seed, randomize_seed, width, height, num_inference_steps, progress=gr.Progress()):  # noqa: B008
+    gr.Info("Waiting for a GPU")
+    for _ in progress.tqdm(range(3), desc="Sampling", unit="steps"):
+        time.sleep(0.05)
+    return picture(prompt, width, height), pick_seed(seed, randomize_seed)
+
+
+def flux_shaped(fn, concurrency_limit="default"):
     with gr.Blocks() as demo:
         prompt = gr.Text(label="Prompt")
         seed = gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0)
@@ -64,6 +72,7 @@ def flux_shaped(fn):
             inputs=[prompt, seed, randomize_seed, width, height, steps],
             outputs=[result, used_seed],
             api_name="infer",
+            concurrency_limit=concurrency_limit,
         )
     return demo
 
@@ -95,7 +104,8 @@ APPS = {
     "sd35": sd35_shaped,
     "quota": lambda: flux_shaped(quota_infer),
     "broken": lambda: flux_shaped(broken_infer),
-    "slow": lambda: flux_shaped(slow_infer),
+    "progress": lambda: flux_shaped(progress_infer),
+    "busy": lambda: flux_shaped(slow_infer, concurrency_limit=1),
 }
 
 

@@ -1,0 +1,169 @@
+"""The Gradio queue route, as the browser uses it: join the queue, then read the session's stream.
+
+PROTOCOLS.md section 4. Unlike the call route, it carries queue position, step progress,
+notices and the app's real error text. The stream is closed on every way out, which is how
+a job is cancelled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from ._diff import apply_diff
+from ._gradio import Endpoint, SpaceInfo, app_error, decode, image_and_seed
+from ._http import Channel
+from ._output import Output, PreviewHold
+from ._sse import sse_events
+from ._text import plain
+from .errors import ProtocolError, ServiceUnavailableError
+from .results import Event, Notice, Progress, Queued, Started
+
+log = logging.getLogger("hfimage")
+
+QUEUE_PROTOCOLS = ("sse_v3",)
+"""Config ``protocol`` values whose queue route hfimage speaks."""
+
+
+def offers_queue(space: SpaceInfo, endpoint: Endpoint | None) -> bool:
+    """Whether the app's config says the endpoint can be reached through the queue route."""
+    return endpoint is not None and endpoint.queued and space.protocol in QUEUE_PROTOCOLS
+
+
+def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequence[Any]) -> tuple[str, str]:
+    """Put a job in the queue; returns the session and the job's event id."""
+    session = uuid.uuid4().hex[:11]
+    body = {
+        "data": list(inputs),
+        "fn_index": endpoint.fn_index,
+        "session_hash": session,
+        "event_data": None,
+        "trigger_id": None,
+    }
+    joined = channel.post_json(space.api_url("/queue/join"), body)
+    event_id = joined.get("event_id") if isinstance(joined, dict) else None
+    if not isinstance(event_id, str) or not event_id:
+        raise ProtocolError(
+            f"{channel.provider} accepted the job but sent no event id: {str(joined)[:200]!r}",
+            provider=channel.provider,
+        )
+    return session, event_id
+
+
+def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> Iterator[Output | Event]:
+    """Follow a joined job on its session's stream: progress, previews, then the final image."""
+    url = space.api_url("/queue/data?" + urlencode({"session_hash": session}))
+    response = channel.request("GET", url, stream=True)
+    with contextlib.closing(response):
+        messages = (decode(data, channel.provider) for _, data in sse_events(channel.chunks(response)))
+        yield from _follow(messages, space, event_id, channel.provider)
+
+
+def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: str) -> Iterator[Output | Event]:
+    hold = PreviewHold()
+    outputs: Any = None
+    for message in messages:
+        if not isinstance(message, dict) or not isinstance(message.get("msg"), str):
+            raise ProtocolError(f"{provider} sent a queue message hfimage does not know: {str(message)[:200]!r}")
+        kind = message["msg"]
+        if kind == "close_stream":
+            break
+        if message.get("event_id") not in (None, event_id):
+            continue  # another job of the same session
+        if kind in _REPORTS:
+            yield from _REPORTS[kind](message, provider)
+        elif kind == "heartbeat":
+            yield from hold.release()
+        elif kind == "process_generating":
+            outputs = _outputs(message, outputs, provider)
+            yield from hold.preview(*image_and_seed(outputs, space))
+        elif kind == "process_completed":
+            yield from _completed(message, space, provider, hold)
+            return
+        elif kind == "unexpected_error":
+            raise ServiceUnavailableError(
+                f"{provider} had an unexpected error: {plain(str(message.get('message') or 'no details'))}",
+                provider=provider,
+            )
+        else:
+            log.debug("%s: ignoring queue message %r", provider, kind)
+    raise ProtocolError(
+        f"{provider} closed the queue stream before the job finished. The space may have restarted: try again.",
+        provider=provider,
+    )
+
+
+def _queued(message: dict[str, Any], provider: str) -> Iterator[Event]:
+    yield Queued(provider, _int(message.get("rank")), _int(message.get("queue_size")), _num(message.get("rank_eta")))
+
+
+def _started(message: dict[str, Any], provider: str) -> Iterator[Event]:
+    yield Started(provider, _num(message.get("eta")))
+
+
+def _notice(message: dict[str, Any], provider: str) -> Iterator[Event]:
+    yield Notice(provider, plain(str(message.get("log") or "")), str(message.get("level") or "info"))
+
+
+def _progress(message: dict[str, Any], provider: str) -> Iterator[Event]:
+    data = message.get("progress_data")
+    for unit in data if isinstance(data, list) else ():
+        if isinstance(unit, dict):
+            description = unit.get("desc")
+            yield Progress(
+                provider,
+                _num(unit.get("index")),
+                _num(unit.get("length")),
+                unit.get("unit") if isinstance(unit.get("unit"), str) else None,
+                plain(description) if isinstance(description, str) else None,
+            )
+
+
+_REPORTS: dict[str, Callable[[dict[str, Any], str], Iterator[Event]]] = {
+    "estimation": _queued,
+    "process_starts": _started,
+    "progress": _progress,
+    "log": _notice,
+}
+"""Messages that report on the job, each turned into events."""
+
+
+def _completed(message: dict[str, Any], space: SpaceInfo, provider: str, hold: PreviewHold) -> Iterator[Output]:
+    output = message.get("output")
+    if not isinstance(output, dict):
+        output = {}
+    if not message.get("success", False):
+        detail = output.get("error")
+        raise app_error(detail if isinstance(detail, str) else None, provider)
+    url, seed = image_and_seed(output.get("data"), space)
+    if url is None:
+        raise ProtocolError(f"{provider} finished without an image in its output: {str(output)[:200]!r}")
+    yield from hold.final(url, seed)
+
+
+def _outputs(message: dict[str, Any], previous: Any, provider: str) -> Any:
+    """The intermediate outputs: the first message has them whole, later ones as diffs."""
+    output = message.get("output")
+    data = output.get("data") if isinstance(output, dict) else None
+    if not isinstance(data, list):
+        raise ProtocolError(f"{provider} sent intermediate outputs of unknown shape: {str(output)[:200]!r}")
+    if previous is None:
+        return data
+    if len(data) != len(previous):
+        raise ProtocolError(f"{provider} sent {len(data)} output diffs for {len(previous)} outputs.")
+    return [apply_diff(old, edits) for old, edits in zip(previous, data, strict=True)]
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _int(value: Any) -> int | None:
+    number = _num(value)
+    return int(number) if number is not None else None
