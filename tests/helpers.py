@@ -82,3 +82,18 @@ def pictures(events: Any) -> list[Any]:
     from hfimage import Image, Preview
 
     return [event for event in events if isinstance(event, (Preview, Image))]
+
+
+class FakeClock:
+    """A clock, and a sleep, that only move when told to."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds

@@ -9,15 +9,9 @@ from hfimage._deadline import Deadline
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, error, heartbeat, pause
 
+from .helpers import FakeClock
+
 SLACK = 0.75
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
 
 
 def test_a_deadline_counts_down_on_its_clock_and_raises_once_passed():

@@ -8,27 +8,14 @@ import hfimage
 from hfimage._deadline import Deadline
 from hfimage._poll import PollSchedule, polls
 
-
-class FakeTime:
-    """A clock and a sleep that only move when told to."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+from .helpers import FakeClock
 
 
 def poll_times(task_seconds):
     """When each poll is made, for a task done ``task_seconds`` after the start, up to the first that sees it."""
-    time = FakeTime()
+    time = FakeClock(now=0.0)
     times = []
-    for _ in polls(Deadline(3600, clock=time.clock), PollSchedule(), sleep=time.sleep):
+    for _ in polls(Deadline(3600, clock=time), PollSchedule(), sleep=time.sleep):
         times.append(time.now)
         if time.now >= task_seconds:
             return times
@@ -58,8 +45,8 @@ def test_a_long_task_is_noticed_within_a_second_and_polled_about_once_a_second(t
 
 
 def test_polls_never_outlive_the_deadline():
-    time = FakeTime()
-    deadline = Deadline(5, clock=time.clock)
+    time = FakeClock(now=0.0)
+    deadline = Deadline(5, clock=time)
     made = []
     with pytest.raises(hfimage.TimeoutError, match="after 5 s"):
         made.extend(polls(deadline, PollSchedule(), sleep=time.sleep))

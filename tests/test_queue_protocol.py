@@ -23,7 +23,7 @@ from hfimage._quota_memory import DEFAULT_COOLDOWN, QuotaMemory
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, error, heartbeat, notice, pause, progress, queued
 
-from .helpers import API, ROOT, file_data, file_url
+from .helpers import API, ROOT, FakeClock, file_data, file_url
 
 EVENT = "e1"
 CONFIG = {
@@ -241,16 +241,8 @@ def test_the_fake_speaks_the_queue_route_with_reports(fake_space):
     assert events[2].rank == 1
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
 def test_quota_memory_counts_down_from_the_announced_wait():
-    clock = Clock()
+    clock = FakeClock()
     memory = QuotaMemory(clock=clock)
     memory.remember("P url", QuotaExceededError("q", retry_after=30))
     memory.remember("Q url", QuotaExceededError("q"))
@@ -262,7 +254,7 @@ def test_quota_memory_counts_down_from_the_announced_wait():
 
 
 def test_quota_memory_persists_in_its_file(tmp_path):
-    clock = Clock()
+    clock = FakeClock()
     QuotaMemory(tmp_path / "quota.json", clock=clock).remember("P url", QuotaExceededError("q", retry_after=60))
     assert QuotaMemory(tmp_path / "quota.json", clock=clock).remaining("P url") == 60
     (tmp_path / "quota.json").write_text("{broken")
