@@ -9,7 +9,7 @@ import logging
 
 from . import providers
 from ._catalog import ModelInfo
-from .client import Client, GenerateParams, generate, models, stream
+from .client import Client, GenerateParams, generate, generate_many, models, stream
 from .errors import (
     AllProvidersFailedError,
     AllProvidersOutOfQuotaError,
@@ -18,6 +18,7 @@ from .errors import (
     ConnectionError,
     HFImageError,
     InvalidRequestError,
+    MissingExtraError,
     NoProviderReachableError,
     ProtocolError,
     ProviderError,
@@ -44,6 +45,7 @@ __all__ = [
     "HFImageError",
     "Image",
     "InvalidRequestError",
+    "MissingExtraError",
     "ModelInfo",
     "NoProviderReachableError",
     "Notice",
@@ -59,6 +61,7 @@ __all__ = [
     "Status",
     "TimeoutError",
     "generate",
+    "generate_many",
     "models",
     "providers",
     "stream",

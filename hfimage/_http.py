@@ -416,27 +416,3 @@ class Channel:
             time.sleep(seconds)
         else:
             self.cancellation.sleep(seconds)
-
-    def download(self, url: str, *, max_bytes: int) -> bytes:
-        """The bytes at ``url``, which must be an image of at most ``max_bytes``."""
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise ProtocolError(
-                f"{self.provider} sent an image URL hfimage will not fetch: {url[:100]!r}", provider=self.provider
-            )
-        response = self.request("GET", url, stream=True)
-        with response:
-            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if not kind.startswith("image/") and kind not in ("application/octet-stream", ""):
-                raise ProtocolError(
-                    f"{self.provider} answered the image download with {kind}, not an image.", provider=self.provider
-                )
-            data = bytearray()
-            for chunk in self.chunks(response):
-                data += chunk
-                if len(data) > max_bytes:
-                    raise ProtocolError(
-                        f"The image from {self.provider} is larger than {max_bytes // 2**20} MiB; "
-                        "hfimage stopped reading it.",
-                        provider=self.provider,
-                    )
-        return bytes(data)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+
+from .errors import HFImageError
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -36,3 +39,15 @@ def redact(text: str, secret: str | None) -> str:
 def mask(secret: str) -> str:
     """A recognisable but useless stand-in for a secret, e.g. ``hf_***``."""
     return secret[:3] + "***" if secret.startswith("hf_") else "***"
+
+
+def redact_error(error: HFImageError, secrets: Iterable[str]) -> HFImageError:
+    """The error with every secret masked in its message and in those of its attempts."""
+    secrets = tuple(secrets)
+    for secret in secrets:
+        error.message = redact(error.message, secret)
+    error.args = (error.message, *error.args[1:])
+    for attempt in getattr(error, "attempts", ()):
+        if attempt.error is not None:
+            redact_error(attempt.error, secrets)
+    return error

@@ -5,20 +5,22 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ._batch import check_concurrency, run_many
 from ._cancel import Cancellation
 from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
 from ._deadline import Deadline
+from ._download import ImageSource
 from ._gradio import SpaceDirectory
 from ._http import Channel, Credential, Transport
 from ._lazy import Lazy
 from ._output import Output
 from ._quota_memory import QuotaMemory
 from ._request import GenerationRequest, build_request
-from ._text import mask, redact
+from ._text import mask, redact_error
 from .errors import (
     AllProvidersFailedError,
     Attempt,
@@ -37,7 +39,6 @@ log = logging.getLogger("hfimage")
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds one call may take, every attempt included, unless ``timeout=`` says otherwise."""
-MAX_IMAGE_BYTES = 256 * 2**20
 
 ProviderChoice = str | Provider | Sequence[str | Provider]
 
@@ -136,13 +137,42 @@ class Client:
         ``on_event``, if given, is called with every event as it comes (queue position,
         progress, previews, the final image), as ``stream()`` would yield them.
         """
+        return self._final(prompt, params, on_event=on_event)
+
+    def generate_many(
+        self, prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
+    ) -> list[Image | HFImageError]:
+        """Generate one image per prompt, ``concurrency`` at a time; one result per prompt, in order.
+
+        Each result is an ``Image`` or the hfimage error that prompt met: one failure does not
+        sink the batch. Parameters that are wrong for every prompt raise InvalidRequestError
+        before anything is sent. Ctrl-C cancels the jobs still running.
+        """
+        prompts = list(prompts)
+        check_concurrency(concurrency)
+        self._plan("a check of the parameters", **params)
+        return run_many(
+            len(prompts),
+            lambda index, cancellation: self._final(prompts[index], params, cancellation),
+            concurrency=concurrency,
+        )
+
+    def _final(
+        self,
+        prompt: str,
+        params: GenerateParams,
+        cancellation: Cancellation | None = None,
+        *,
+        on_event: EventCallback | None = None,
+    ) -> Image:
+        """The final image of one call; a cancellation can stop it from another thread."""
         final: Image | None = None
-        for event in self.stream(prompt, **params):
+        for event in self._events(self._plan(prompt, **params), cancellation):
             if on_event is not None:
                 on_event(event)
             if isinstance(event, Image):
                 final = event
-        if final is None:  # stream() ends with an Image or raises; this guards the contract
+        if final is None:  # the events end with an Image or raise; this guards the contract
             raise ProtocolError("The call ended without an image.")
         return final
 
@@ -205,7 +235,7 @@ class Client:
         try:
             yield from self._run(plan, cancellation)
         except HFImageError as error:
-            raise _redacted(error, plan.secrets) from error.__cause__
+            raise redact_error(error, plan.secrets) from error.__cause__
 
     def _run(self, plan: _Plan, cancellation: Cancellation | None) -> Iterator[Event]:
         deadline = Deadline(plan.timeout)
@@ -216,14 +246,14 @@ class Client:
             credential = provider.credential(plan.token)
             channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy, cancellation)
             context = RunContext(channel, self._spaces, plan.protocol)
-            fields = {
+            fields: dict[str, Any] = {
                 "prompt": plan.request.prompt,
                 "negative_prompt": plan.request.negative_prompt,
                 "model": model_name,
                 "provider": provider.name,
                 "width": job.width,
                 "height": job.height,
-                "_fetch": self._fetcher(provider.name, credential, plan),
+                "_source": self._source(provider.name, credential, plan),
             }
             try:
                 for output in provider.run(job, context):
@@ -271,15 +301,8 @@ class Client:
             ]
         )
 
-    def _fetcher(self, provider: str, credential: Credential | None, plan: _Plan) -> Any:
-        def fetch(url: str) -> bytes:
-            channel = Channel(self._transport, Deadline(plan.timeout), provider, credential, plan.proxy)
-            try:
-                return channel.download(url, max_bytes=MAX_IMAGE_BYTES)
-            except HFImageError as error:
-                raise _redacted(error, plan.secrets) from error.__cause__
-
-        return fetch
+    def _source(self, provider: str, credential: Credential | None, plan: _Plan) -> ImageSource:
+        return ImageSource(self._transport, provider, credential, plan.proxy, plan.timeout, frozenset(plan.secrets))
 
 
 def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tuple[Provider, str]]:
@@ -310,17 +333,6 @@ def _provider(item: object) -> Provider:
         f"Unknown provider {item!r}. Known providers: {', '.join(PROVIDERS)}; "
         "or pass a provider instance, e.g. BlackForestLabs_Flux1Schnell(url=...)."
     )
-
-
-def _redacted(error: HFImageError, secrets: set[str]) -> HFImageError:
-    """The error with every secret masked in its message and in those of its attempts."""
-    for secret in secrets:
-        error.message = redact(error.message, secret)
-    error.args = (error.message, *error.args[1:])
-    for attempt in getattr(error, "attempts", ()):
-        if attempt.error is not None:
-            _redacted(attempt.error, secrets)
-    return error
 
 
 def _check_protocol(protocol: object) -> str:
@@ -366,9 +378,16 @@ def default_client() -> Client:
     return _default.get()
 
 
-def generate(prompt: str, **params: Unpack[GenerateParams]) -> Image:
+def generate(prompt: str, *, on_event: EventCallback | None = None, **params: Unpack[GenerateParams]) -> Image:
     """Generate one image with the default client; see ``Client.stream()`` for the parameters."""
-    return default_client().generate(prompt, **params)
+    return default_client().generate(prompt, on_event=on_event, **params)
+
+
+def generate_many(
+    prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
+) -> list[Image | HFImageError]:
+    """One image (or the error met) per prompt, in order, with the default client; see ``Client.generate_many()``."""
+    return default_client().generate_many(prompts, concurrency=concurrency, **params)
 
 
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:

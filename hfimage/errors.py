@@ -81,6 +81,10 @@ class AuthenticationError(HFImageError):
     """The service refused access (HTTP 401/403): the space is private or gated, or the token is wrong."""
 
 
+class MissingExtraError(HFImageError, ImportError):
+    """An optional feature needs a package that is not installed; the message names the extra to install."""
+
+
 class ProtocolError(HFImageError):
     """The server answered in a way hfimage does not understand, or the stream ended without a result."""
 
@@ -149,6 +153,7 @@ __all__ = [
     "ConnectionError",
     "HFImageError",
     "InvalidRequestError",
+    "MissingExtraError",
     "NoProviderReachableError",
     "ProtocolError",
     "ProviderError",

@@ -6,17 +6,19 @@ since later versions add more kinds. The last event is always the final ``Image`
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ._download import ImageSource
 from ._imagetype import sniff
-from .errors import Attempt, ProtocolError
-
-Fetch = Callable[[str], bytes]
+from .errors import Attempt, MissingExtraError, ProtocolError
 
 
 class Event:
@@ -89,48 +91,90 @@ class _Picture(Event):
     """The model's canonical name."""
     provider: str
     """The name of the provider that made the image."""
-    _fetch: Fetch | None = field(default=None, repr=False, compare=False)
+    _source: ImageSource | None = field(default=None, repr=False, compare=False)
 
     @property
     def content(self) -> bytes:
         """The image's bytes: downloaded on first use, then cached."""
         cached: bytes | None = self.__dict__.get("_content")
         if cached is None:
-            if self._fetch is None:
-                raise ProtocolError(f"No way to download {self.url}: this object was not made by a hfimage client.")
-            cached = self._fetch(self.url)
+            cached = self._require_source().read(self.url)
             object.__setattr__(self, "_content", cached)
         return cached
 
     @property
-    def mime_type(self) -> str | None:
+    def mime_type(self) -> str:
         """The image's type from its bytes, e.g. ``image/webp`` (downloads the image)."""
-        kind = sniff(self.content)
-        return kind[0] if kind else None
+        return _kind(self.content)[0]
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the image to ``path`` and return where it went.
 
-        A directory gets a file named after the prompt and seed; a path without a suffix gets
-        the image type's. The file appears whole or not at all.
+        A directory gets a file named after the prompt and seed (never a name the server
+        suggests); a path without a suffix gets the image type's. The bytes stream to disk
+        unless already downloaded, and the file appears whole or not at all.
         """
-        data = self.content
-        extension = (sniff(data) or ("", ".img"))[1]
         target = Path(path)
-        if target.is_dir():
-            target = target / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
-        elif not target.suffix:
-            target = target.with_suffix(extension)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".hfimage-", suffix=".part")
+        folder = target if target.is_dir() else target.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".hfimage-", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                if "_content" in self.__dict__:
+                    file.write(self.content)
+                else:
+                    self._require_source().write_to(self.url, file)
+            with open(temporary, "rb") as file:
+                extension = _kind(file.read(16))[1]
+            if target.is_dir():
+                target = target / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
+            elif not target.suffix:
+                target = target.with_suffix(extension)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         return target
+
+    def base64(self) -> str:
+        """The image's bytes in base64."""
+        return base64.b64encode(self.content).decode("ascii")
+
+    def data_url(self) -> str:
+        """The image as a ``data:`` URL, for HTML or Markdown."""
+        return f"data:{self.mime_type};base64,{self.base64()}"
+
+    def to_pil(self) -> Any:
+        """The image as a ``PIL.Image.Image``; needs the ``pil`` extra (``pip install 'hfimage[pil]'``)."""
+        try:
+            from PIL import Image as PILImage  # noqa: PLC0415 - optional, imported on use
+        except ImportError as exc:
+            raise MissingExtraError(
+                "to_pil() needs Pillow, which is not installed: pip install 'hfimage[pil]'"
+            ) from exc
+        picture = PILImage.open(io.BytesIO(self.content))
+        picture.load()
+        return picture
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """How a notebook shows it: the picture itself, and its description as text."""
+        mime = self.mime_type
+        bundle = {
+            "text/plain": repr(self),
+            "text/html": f'<img src="{self.data_url()}" alt="{html.escape(self.prompt)}" '
+            f'title="{html.escape(self._caption())}">',
+        }
+        if mime in ("image/png", "image/jpeg", "image/gif"):
+            bundle[mime] = self.base64()
+        return bundle
+
+    def _caption(self) -> str:
+        return f"{type(self).__name__}: {self.prompt} ({self.provider}, seed {self.seed})"
+
+    def _require_source(self) -> ImageSource:
+        if self._source is None:
+            raise ProtocolError(f"No way to download {self.url}: this object was not made by a hfimage client.")
+        return self._source
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +193,13 @@ class Image(_Picture):
     """Seconds the call took, every attempt included."""
     attempts: tuple[Attempt, ...] = ()
     """Every provider tried, in order; failed ones carry their error, the last one none."""
+
+
+def _kind(head: bytes) -> tuple[str, str]:
+    kind = sniff(head)
+    if kind is None:
+        raise ProtocolError(f"The downloaded file is not a PNG, JPEG, WebP or GIF image (it starts with {head[:8]!r}).")
+    return kind
 
 
 def _slug(text: str) -> str:

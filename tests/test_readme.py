@@ -20,7 +20,7 @@ def python_examples():
 
 
 def test_the_readme_has_examples():
-    assert len(python_examples()) == 7
+    assert len(python_examples()) == 9
 
 
 @pytest.mark.parametrize("code", python_examples(), ids=lambda code: code.splitlines()[-1][:40])

@@ -7,7 +7,7 @@
 """
 
 from ._bridge import EventStream
-from ._client import Client, download, generate, stream
+from ._client import Client, download, generate, generate_many, stream
 from ._compat import (
     AsyncImageGenerator,
     BlackForestLabs_Flux1Schnell,
@@ -34,5 +34,6 @@ __all__ = [
     "download",
     "format_image_prompt",
     "generate",
+    "generate_many",
     "stream",
 ]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import anyio
 import anyio.lowlevel
 
+from .._batch import check_concurrency
 from .._lazy import Lazy
 from ..client import Client as SyncClient
 from ..client import GenerateParams
-from ..errors import ProtocolError
-from ..results import Image, Preview
+from ..errors import HFImageError, ProtocolError
+from ..results import Event, Image, Preview
 from ._bridge import EventStream
 
 if TYPE_CHECKING:
@@ -65,16 +68,45 @@ class Client:
         plan = self._sync._plan(prompt, **params)
         return EventStream(functools.partial(self._sync._events, plan), self._limiter_for, download_final=True)
 
-    async def generate(self, prompt: str, **params: Unpack[GenerateParams]) -> Image:
-        """Generate one image; its bytes are already downloaded when this returns."""
+    async def generate(
+        self, prompt: str, *, on_event: Callable[[Event], object] | None = None, **params: Unpack[GenerateParams]
+    ) -> Image:
+        """Generate one image; its bytes are already downloaded when this returns.
+
+        ``on_event`` (a function or a coroutine function) is called with every event as it comes.
+        """
         final: Image | None = None
         async with self.stream(prompt, **params) as events:
             async for event in events:
+                if on_event is not None and inspect.isawaitable(reported := on_event(event)):
+                    await reported
                 if isinstance(event, Image):
                     final = event
         if final is None:  # the stream ends with an Image or raises; this guards the contract
             raise ProtocolError("The call ended without an image.")
         return final
+
+    async def generate_many(
+        self, prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
+    ) -> list[Image | HFImageError]:
+        """One image (or the error met) per prompt, in order, ``concurrency`` at a time."""
+        prompts = list(prompts)
+        check_concurrency(concurrency)
+        self._sync._plan("a check of the parameters", **params)
+        results: list[Image | HFImageError | None] = [None] * len(prompts)
+        limiter = anyio.CapacityLimiter(concurrency)
+
+        async def one(index: int) -> None:
+            async with limiter:
+                try:
+                    results[index] = await self.generate(prompts[index], **params)
+                except HFImageError as error:
+                    results[index] = error
+
+        async with anyio.create_task_group() as group:
+            for index in range(len(prompts)):
+                group.start_soon(one, index)
+        return [result for result in results if result is not None]
 
     def _limiter_for(self) -> anyio.CapacityLimiter:
         """This client's limiter for the running event loop (a limiter belongs to one loop)."""
@@ -98,9 +130,18 @@ def default_client() -> Client:
     return _default.get()
 
 
-async def generate(prompt: str, **params: Unpack[GenerateParams]) -> Image:
+async def generate(
+    prompt: str, *, on_event: Callable[[Event], object] | None = None, **params: Unpack[GenerateParams]
+) -> Image:
     """Generate one image with the default async client."""
-    return await default_client().generate(prompt, **params)
+    return await default_client().generate(prompt, on_event=on_event, **params)
+
+
+async def generate_many(
+    prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
+) -> list[Image | HFImageError]:
+    """One image (or the error met) per prompt, in order, with the default async client."""
+    return await default_client().generate_many(prompts, concurrency=concurrency, **params)
 
 
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
@@ -108,4 +149,4 @@ def stream(prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
     return default_client().stream(prompt, **params)
 
 
-__all__ = ["Client", "default_client", "download", "generate", "stream"]
+__all__ = ["Client", "default_client", "download", "generate", "generate_many", "stream"]

@@ -113,6 +113,9 @@ class FakeSpace(FakeServer):
         self.files: dict[str, bytes] = {}
         self.cancelled: list[str] = []
         """Event ids of jobs whose stream the client closed before the script ended."""
+        self.active = 0
+        self.peak_active = 0
+        """The most job streams that were open at once."""
         self._scripts: deque[list[Step] | Reply] = deque()
         self._jobs: dict[str, list[Step]] = {}
         self._sessions: dict[str, str] = {}
@@ -236,6 +239,9 @@ class FakeSpace(FakeServer):
     def _play(self, exchange: Exchange, event_id: str, frames: Iterable[Frame]) -> None:
         """Send a script's frames, pausing or hanging up where it says."""
         exchange.start_chunks("text/event-stream; charset=utf-8")
+        with self._lock:
+            self.active += 1
+            self.peak_active = max(self.peak_active, self.active)
         try:
             for kind, frame in frames:
                 if kind == "pause":
@@ -249,6 +255,9 @@ class FakeSpace(FakeServer):
         except (BrokenPipeError, ConnectionResetError):
             self.cancelled.append(event_id)  # the client hung up: that is how jobs are cancelled
             exchange.hang_up()
+        finally:
+            with self._lock:
+                self.active -= 1
 
 
 Frame = tuple[str, Any]

@@ -1,0 +1,52 @@
+"""Many generations at once: results in order, one failure never sinking the rest."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from typing import TypeVar
+
+from ._cancel import Cancellation
+from .errors import HFImageError, InvalidRequestError
+
+T = TypeVar("T")
+
+
+def check_concurrency(concurrency: object) -> int:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise InvalidRequestError(f"concurrency must be a whole number of at least 1; got {concurrency!r}.")
+    return concurrency
+
+
+def run_many(
+    count: int,
+    work: Callable[[int, Cancellation], T],
+    *,
+    concurrency: int,
+    on_done: Callable[[int, T | HFImageError], object] | None = None,
+) -> list[T | HFImageError]:
+    """Run ``work(index, cancellation)`` for each index, ``concurrency`` at a time, in worker threads.
+
+    Each result is the work's value or the hfimage error it raised; ``on_done`` sees each as it
+    finishes. An interruption (Ctrl-C) cancels every job still running, at once, and is re-raised.
+    """
+    results: list[T | HFImageError | None] = [None] * count
+    cancellation = Cancellation()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hfimage-batch")
+    try:
+        futures = {pool.submit(work, index, cancellation): index for index in range(count)}
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            try:
+                outcome: T | HFImageError = future.result()
+            except HFImageError as error:
+                outcome = error
+            results[index] = outcome
+            if on_done is not None:
+                on_done(index, outcome)
+    except BaseException:
+        cancellation.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [result for result in results if result is not None]

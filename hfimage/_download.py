@@ -1,0 +1,80 @@
+"""Downloading an image: only http(s), only images, never more than a limit, straight into a file."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from ._deadline import Deadline
+from ._http import Channel, Credential, Transport
+from ._imagetype import sniff
+from ._text import redact_error
+from .errors import HFImageError, ProtocolError
+
+MAX_IMAGE_BYTES = 256 * 2**20
+_SNIFF_BYTES = 12
+
+
+def download(channel: Channel, url: str, sink: BinaryIO, *, max_bytes: int = MAX_IMAGE_BYTES) -> None:
+    """Write the image at ``url`` to ``sink``, or raise a typed error (the sink may hold a part of it)."""
+    who = channel.provider
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ProtocolError(f"{who} sent an image URL hfimage will not fetch: {url[:100]!r}", provider=who)
+    response = channel.request("GET", url, stream=True)
+    with response:
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if not kind.startswith("image/") and kind not in ("application/octet-stream", ""):
+            raise ProtocolError(f"{who} answered the image download with {kind}, not an image.", provider=who)
+        head = b""
+        size = 0
+        for chunk in channel.chunks(response):
+            size += len(chunk)
+            if size > max_bytes:
+                raise ProtocolError(
+                    f"The image from {who} is larger than {max_bytes // 2**20} MiB; hfimage stopped reading it.",
+                    provider=who,
+                )
+            if len(head) < _SNIFF_BYTES:
+                head += chunk[: _SNIFF_BYTES - len(head)]
+                if len(head) >= _SNIFF_BYTES:
+                    _check_image(head, who)
+            sink.write(chunk)
+        if len(head) < _SNIFF_BYTES:
+            _check_image(head, who)
+
+
+def _check_image(head: bytes, who: str) -> None:
+    if sniff(head) is None:
+        raise ProtocolError(
+            f"{who} sent something that is not a PNG, JPEG, WebP or GIF image (it starts with {head[:8]!r}).",
+            provider=who,
+        )
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """Where a picture's bytes come from: the client's session, with the call's token, proxy and timeout."""
+
+    transport: Transport
+    provider: str
+    credential: Credential | None
+    proxy: str | None
+    timeout: float
+    secrets: frozenset[str] = frozenset()
+
+    def read(self, url: str) -> bytes:
+        buffer = io.BytesIO()
+        self.write_to(url, buffer)
+        return buffer.getvalue()
+
+    def write_to(self, url: str, sink: BinaryIO) -> None:
+        channel = Channel(self.transport, Deadline(self.timeout), self.provider, self.credential, self.proxy)
+        try:
+            download(channel, url, sink)
+        except HFImageError as error:
+            raise redact_error(error, self.secrets) from error.__cause__
+
+    def __repr__(self) -> str:
+        return f"ImageSource(provider={self.provider!r})"

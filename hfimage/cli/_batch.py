@@ -1,0 +1,94 @@
+"""``hfimage batch PROMPTS.txt -o DIR``: one image per prompt, resumable, with a progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from .._batch import check_concurrency, run_many
+from .._cancel import Cancellation
+from .._quota_memory import QuotaMemory, cache_file
+from ..client import Client
+from ..errors import HFImageError
+from ._codes import EXIT_OK, common_code
+from ._display import ProgressLine
+from ._options import add_generation_options, generation_params
+
+IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".gif")
+
+
+def add_command(commands: Any, epilog: str) -> None:
+    parser = commands.add_parser(
+        "batch",
+        help="generate one image per line of a file",
+        description="Generate one image per prompt (one per line; blank lines and lines starting with # are "
+        "skipped). Each image is saved as DIR/<prompt>-<hash>.<type>; prompts whose file is already there "
+        "are skipped, so an interrupted batch can be run again to finish it.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("prompts", help="file of prompts, one per line; '-' reads standard input")
+    parser.add_argument("-o", "--output", type=Path, default=Path("."), help="directory for the images")
+    parser.add_argument("-c", "--concurrency", type=int, default=4, help="images made at once (default 4)")
+    add_generation_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def read_prompts(text: str) -> list[str]:
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def stem_for(prompt: str) -> str:
+    """A file name for a prompt that stays the same from run to run."""
+    words = "-".join(re.findall(r"[a-z0-9]+", prompt.lower()))[:50].strip("-") or "image"
+    return f"{words}-{hashlib.sha256(prompt.encode()).hexdigest()[:8]}"
+
+
+def run(args: argparse.Namespace) -> int:
+    source = sys.stdin.read() if args.prompts == "-" else Path(args.prompts).read_text(encoding="utf-8")
+    prompts = read_prompts(source)
+    concurrency = check_concurrency(args.concurrency)
+    params = generation_params(args)
+    folder: Path = args.output
+    folder.mkdir(parents=True, exist_ok=True)
+    done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES}
+    todo = [prompt for prompt in dict.fromkeys(prompts) if stem_for(prompt) not in done]
+    skipped = len(dict.fromkeys(prompts)) - len(todo)
+    progress = ProgressLine(quiet=args.quiet)
+    tally = {"saved": 0, "failed": 0}
+
+    with Client(timeout=args.timeout, protocol=args.protocol) as client:
+        client._quota = QuotaMemory(cache_file())
+        client._plan("a check of the parameters", **params)
+
+        def work(index: int, cancellation: Cancellation) -> Path:
+            image = client._final(todo[index], params, cancellation)
+            return image.save(folder / stem_for(todo[index]))
+
+        def finished(index: int, outcome: Path | HFImageError) -> None:
+            tally["failed" if isinstance(outcome, HFImageError) else "saved"] += 1
+            count = tally["saved"] + tally["failed"]
+            if isinstance(outcome, HFImageError):
+                progress.say(f"failed: {todo[index]!r}: {outcome}")
+            progress.show(
+                f"{_bar(count, len(todo))} {count}/{len(todo)}, {tally['saved']} saved, {tally['failed']} failed"
+            )
+
+        try:
+            outcomes = run_many(len(todo), work, concurrency=concurrency, on_done=finished)
+        finally:
+            progress.end()
+    failures = [outcome for outcome in outcomes if isinstance(outcome, HFImageError)]
+    summary = f"{len(prompts)} prompts: {tally['saved']} saved, {skipped} already there, {len(failures)} failed"
+    progress.say(f"{summary} (in {folder})")
+    return common_code(failures) if failures else EXIT_OK
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = width * done // total if total else width
+    return "[" + "#" * filled + "-" * (width - filled) + "]"

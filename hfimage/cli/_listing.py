@@ -1,0 +1,67 @@
+"""``hfimage models`` and ``hfimage providers [--check]``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from .._catalog import CATALOG
+from .._health import check
+from .._quota_memory import QuotaMemory, cache_file
+from ..client import Client
+from ..providers import PROVIDERS
+from ._codes import EXIT_OK
+
+
+def add_commands(commands: Any) -> None:
+    models = commands.add_parser("models", help="list models, their aliases and providers")
+    models.set_defaults(handler=list_models)
+    providers = commands.add_parser(
+        "providers",
+        help="list providers; --check looks whether each is up",
+        description="List providers and their models. With --check, ask each one now whether it answers "
+        "(its Gradio version and latency), and show those resting after running out of GPU quota.",
+    )
+    providers.add_argument("--check", action="store_true", help="ask each provider now, with a short timeout")
+    providers.add_argument("--timeout", type=float, default=10.0, help="seconds per provider for --check (default 10)")
+    providers.set_defaults(handler=list_providers)
+
+
+def list_models(_args: argparse.Namespace) -> int:
+    rows = [("MODEL", "ALIASES", "PROVIDERS (fallback order)")]
+    rows += [(info.name, ", ".join(info.aliases) or "-", ", ".join(info.providers)) for info in CATALOG]
+    print_table(rows)
+    return EXIT_OK
+
+
+def list_providers(args: argparse.Namespace) -> int:
+    if not args.check:
+        rows = [("PROVIDER", "MODELS", "URL")]
+        rows += [(name, ", ".join(cls.models), cls.default_url) for name, cls in PROVIDERS.items()]
+        print_table(rows)
+        return EXIT_OK
+    cooling = QuotaMemory(cache_file()).cooling()
+    table = [("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")]
+    with Client() as client:
+        for cls in PROVIDERS.values():
+            provider = cls()
+            health = check(provider, client._transport, timeout=args.timeout, token=client._token)
+            rest = cooling.get(provider.key)
+            table.append(
+                (
+                    health.provider,
+                    health.detail if len(health.detail) <= 60 else health.detail[:59] + "…",
+                    health.version or "-",
+                    f"{health.latency * 1000:.0f} ms" if health.latency is not None else "-",
+                    f"resting {rest:.0f} s" if rest else "ok",
+                )
+            )
+    print_table(table)
+    return EXIT_OK
+
+
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
