@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ._deadline import Deadline
 from ._http import Channel, Credential, Transport
 from ._imagetype import sniff
-from ._text import redact_error
+from ._text import handed_over
 from .errors import HFImageError, ProtocolError
 
 MAX_IMAGE_BYTES = 256 * 2**20
@@ -74,7 +74,7 @@ class ImageSource:
         try:
             download(channel, url, sink)
         except HFImageError as error:
-            raise redact_error(error, self.secrets) from error.__cause__
+            raise handed_over(error, self.secrets) from error.__cause__
 
     def __repr__(self) -> str:
         return f"ImageSource(provider={self.provider!r})"

@@ -41,13 +41,26 @@ def mask(secret: str) -> str:
     return secret[:3] + "***" if secret.startswith("hf_") else "***"
 
 
-def redact_error(error: HFImageError, secrets: Iterable[str]) -> HFImageError:
-    """The error with every secret masked in its message and in those of its attempts."""
+def handed_over(error: HFImageError, secrets: Iterable[str]) -> HFImageError:
+    """The error made fit to hand to the caller: every secret masked in its message (and in those of
+    its attempts), and hfimage's internal frames let go, with those of its causes. Those frames hold
+    HTTP responses, whose sockets would otherwise stay open for as long as the caller keeps the error.
+    """
     secrets = tuple(secrets)
     for secret in secrets:
         error.message = redact(error.message, secret)
     error.args = (error.message, *error.args[1:])
+    _let_go_of_frames(error)
     for attempt in getattr(error, "attempts", ()):
         if attempt.error is not None:
-            redact_error(attempt.error, secrets)
+            handed_over(attempt.error, secrets)
     return error
+
+
+def _let_go_of_frames(error: BaseException) -> None:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__

@@ -20,7 +20,7 @@ from ._lazy import Lazy
 from ._output import Output
 from ._quota_memory import QuotaMemory
 from ._request import GenerationRequest, build_request
-from ._text import mask, redact_error
+from ._text import handed_over, mask
 from .errors import (
     AllProvidersFailedError,
     Attempt,
@@ -235,7 +235,7 @@ class Client:
         try:
             yield from self._run(plan, cancellation)
         except HFImageError as error:
-            raise redact_error(error, plan.secrets) from error.__cause__
+            raise handed_over(error, plan.secrets) from error.__cause__
 
     def _run(self, plan: _Plan, cancellation: Cancellation | None) -> Iterator[Event]:
         deadline = Deadline(plan.timeout)

@@ -171,6 +171,13 @@ class _Picture(Event):
     def _caption(self) -> str:
         return f"{type(self).__name__}: {self.prompt} ({self.provider}, seed {self.seed})"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles keep the picture and its bytes, never its download source (which holds the token)."""
+        return {name: value for name, value in self.__dict__.items() if name != "_source"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({"_source": None, **state})
+
     def _require_source(self) -> ImageSource:
         if self._source is None:
             raise ProtocolError(f"No way to download {self.url}: this object was not made by a hfimage client.")

@@ -131,12 +131,6 @@ def space(request: pytest.FixtureRequest) -> Iterator[FakeSpace]:
         yield fake
 
 
-@pytest.fixture
-def fake_space() -> Iterator[FakeSpace]:
-    with FakeSpace() as fake:
-        yield fake
-
-
 @pytest.fixture(autouse=True)
 def _no_ambient_token(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see HF_TOKEN only where they set it."""

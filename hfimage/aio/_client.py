@@ -38,9 +38,10 @@ class Client:
         proxy: str | None = None,
         timeout: float | None = None,
         *,
+        protocol: str = "auto",
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
-        self._sync = SyncClient(token=token, proxy=proxy, timeout=timeout)
+        self._sync = SyncClient(token=token, proxy=proxy, timeout=timeout, protocol=protocol)
         self.max_concurrency = max_concurrency
         self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
         self._lock = threading.Lock()

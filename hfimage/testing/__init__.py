@@ -20,6 +20,7 @@ from ._gradio import (
     progress,
     prompt_colour,
     queued,
+    raw,
 )
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
@@ -43,5 +44,6 @@ __all__ = [
     "progress",
     "prompt_colour",
     "queued",
+    "raw",
     "solid_png",
 ]

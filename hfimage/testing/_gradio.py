@@ -42,9 +42,9 @@ SD35_INPUTS = (
 )
 
 Step = tuple[str, Any]
-"""One step of a job's script: ``(event name, data)``, ``("pause", seconds)``, ``("drop", None)``, or
-``("queue", message)``: a queue-route message (sent only there), made by ``queued()``, ``progress()``
-or ``notice()``."""
+"""One step of a job's script: ``(event name, data)``, ``("pause", seconds)``, ``("drop", None)``,
+``("raw", bytes)``: bytes sent as they are (malformed events), or ``("queue", message)``: a
+queue-route message (sent only there), made by ``queued()``, ``progress()`` or ``notice()``."""
 
 
 def prompt_colour(prompt: str) -> tuple[int, int, int]:
@@ -67,6 +67,11 @@ def progress(index: int, length: int, unit: str = "steps", desc: str | None = No
 def notice(text: str, level: str = "info") -> Step:
     """A message the app shows, like ``gr.Info`` (queue route only)."""
     return ("queue", {"msg": "log", "log": text, "level": level, "duration": 10.0, "visible": True, "title": "Info"})
+
+
+def raw(data: bytes) -> Step:
+    """Bytes sent into the event stream as they are, e.g. a broken event."""
+    return ("raw", data)
 
 
 def heartbeat() -> Step:
@@ -269,6 +274,8 @@ def _call_frames(steps: list[Step]) -> Iterator[Frame]:
     for name, data in steps:
         if name in ("pause", "drop"):
             yield (name, data)
+        elif name == "raw":
+            yield ("send", data)
         elif name != "queue":
             yield ("send", f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
 
@@ -285,6 +292,8 @@ def _queue_frames(steps: list[Step], event_id: str) -> Iterator[Frame]:
     for name, data in steps:
         if name in ("pause", "drop"):
             yield (name, data)
+        elif name == "raw":
+            yield ("send", data)
         elif name == "queue":
             yield frame(data)
         elif name == "heartbeat":

@@ -60,6 +60,10 @@ class FakeServer(abc.ABC):
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
+        self.connections = 0
+        """How many TCP connections clients opened (fewer than requests when connections are reused)."""
+        self.outage: Reply | None = None
+        """When set, every request gets this answer: a sleeping or broken server."""
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
@@ -135,6 +139,11 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            with server._lock:
+                server.connections += 1
+
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read ``server.requests`` instead."""
 
@@ -152,6 +161,9 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             request = RecordedRequest(method, self.path, path, dict(self.headers.items()), body)
             server.requests.append(request)
             try:
+                if server.outage is not None:
+                    Exchange(self, request).reply(server.outage)
+                    return
                 server.handle(Exchange(self, request))
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
