@@ -124,20 +124,25 @@ def discover(channel: Channel, root: str) -> SpaceInfo:
 
 
 class SpaceDirectory:
-    """What a client has learnt about each space, discovered once and shared by its calls."""
+    """What a client has learnt about each space, discovered once and shared by its calls.
+
+    Calls that need a space not yet known wait for one discovery rather than each making their own.
+    """
 
     def __init__(self) -> None:
         self._known: dict[str, SpaceInfo] = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, channel: Channel, root: str) -> SpaceInfo:
         with self._lock:
+            lock = self._locks.setdefault(root, threading.Lock())
+        with lock:
             known = self._known.get(root)
-        if known is None:
-            known = discover(channel, root)
-            with self._lock:
+            if known is None:
+                known = discover(channel, root)
                 self._known[root] = known
-        return known
+            return known
 
     def forget(self, root: str) -> None:
         """Drop what is known of a space, so the next call discovers it again (its app may have changed)."""

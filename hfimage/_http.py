@@ -6,6 +6,7 @@ either the data or a typed hfimage error; requests' exceptions never escape this
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -171,36 +172,29 @@ class Transport:
         """The body of a streamed response, chunk by chunk, as the bytes arrive.
 
         Before each read the socket's timeout is set to what is left of the deadline (at most
-        the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline.
-        A cancellation shuts the socket down, which ends a blocked read at once.
+        the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline,
+        and a cancellation may shut the socket down, which ends a blocked read at once. Both only
+        while the response still owns its connection: once read to the end, urllib3 hands the
+        connection back to the pool, and another call's request may be using it.
         """
-        sock = _socket_of(response)
-        if cancellation is None:
-            yield from self._chunks(response, sock, deadline, provider)
-            return
-        with cancellation.watching(sock):
-            try:
-                yield from self._chunks(response, sock, deadline, provider)
-            except HFImageError:
-                cancellation.check()
-                raise
-
-    def _chunks(
-        self, response: requests.Response, sock: socket.socket | None, deadline: Deadline, provider: str | None
-    ) -> Iterator[bytes]:
         chunks = response.iter_content(chunk_size=None)
         url = response.url
         while True:
             remaining = deadline.remaining()
             if remaining <= 0:
                 raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
+            sock = _socket_of(response)
             if sock is not None:
-                sock.settimeout(min(self.read_timeout, remaining))
+                with contextlib.suppress(OSError):  # closed under us: the read below says how
+                    sock.settimeout(min(self.read_timeout, remaining))
             try:
-                chunk = next(chunks)
+                with cancellation.watching(sock) if cancellation is not None else contextlib.nullcontext():
+                    chunk = next(chunks)
             except StopIteration:
                 return
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if cancellation is not None:
+                    cancellation.check()
                 raise self._network_error(exc, url, deadline, provider) from exc
             if chunk:
                 yield chunk

@@ -76,12 +76,12 @@ def _stop(servers: GradioServers) -> None:
         servers.process.stdout.close()
 
 
-def _gradio4_python(cache: pytest.Cache) -> str:
+def _gradio4_python(config: pytest.Config) -> str:
     """An interpreter with gradio 4.44.1: $HFIMAGE_GRADIO4_PYTHON, else a venv built once in pytest's cache."""
     given = os.environ.get("HFIMAGE_GRADIO4_PYTHON")
     if given:
         return given
-    root = cache.mkdir("gradio-4.44.1")
+    root = config.cache.mkdir("gradio-4.44.1") if config.cache else Path(".pytest_cache") / "gradio-4.44.1"
     python = root / "venv" / "bin" / "python"
     ready = root / "ready"
     if not ready.exists():
@@ -107,7 +107,7 @@ def gradio6() -> Iterator[GradioServers]:
 @pytest.fixture(scope="session")
 def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
     try:
-        python = _gradio4_python(request.config.cache)
+        python = _gradio4_python(request.config)
     except (subprocess.SubprocessError, OSError) as exc:
         if os.environ.get("CI"):
             raise

@@ -50,7 +50,6 @@ class EventStream:
         self._limiter_for = limiter_for
         self._download_final = download_final
         self._cancellation = Cancellation()
-        self._send, self._receive = anyio.create_memory_object_stream[Event | _Failure](BUFFER)
         self._thread: threading.Thread | None = None
         self._limiter: anyio.CapacityLimiter | None = None
 
@@ -58,6 +57,7 @@ class EventStream:
         limiter = self._limiter_for()
         await limiter.acquire_on_behalf_of(self)
         self._limiter = limiter
+        self._send, self._receive = anyio.create_memory_object_stream[Event | _Failure](BUFFER)
         token = anyio.lowlevel.current_token()
         self._thread = threading.Thread(target=self._work, args=(token,), name="hfimage-worker", daemon=True)
         self._thread.start()
@@ -85,7 +85,8 @@ class EventStream:
     def stop(self) -> None:
         """Cancel the call without waiting; safe anywhere, even where nothing can be awaited."""
         self._cancellation.cancel()
-        self._receive.close()
+        if self._thread is not None:
+            self._receive.close()
 
     async def aclose(self) -> None:
         """Cancel the call if it still runs, and wait (shielded, briefly) for its worker to end."""
@@ -94,6 +95,7 @@ class EventStream:
             if self._thread is not None:
                 with anyio.CancelScope(shield=True):
                     await anyio.to_thread.run_sync(self._thread.join, JOIN_SECONDS, abandon_on_cancel=True)
+                self._send.close()  # the worker closes it when it ends in time; this covers when it does not
         finally:
             if self._limiter is not None:
                 self._limiter.release_on_behalf_of(self)

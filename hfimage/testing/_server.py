@@ -50,6 +50,7 @@ class Reply:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # socketserver's default of 5 overflows when many clients connect at once
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up is normal here (it is how jobs are cancelled): say nothing."""
