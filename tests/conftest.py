@@ -14,6 +14,8 @@ import pytest
 
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
 
+pytest_plugins = ("pytester",)
+
 APPS = ("flux", "sd35", "quota", "broken", "progress", "busy")
 APP_SCRIPT = Path(__file__).parent / "apps" / "spaces.py"
 GRADIO4_PINS = ("gradio==4.44.1", "huggingface_hub<0.26", "fastapi<0.113", "starlette<0.39", "pydantic<2.10")

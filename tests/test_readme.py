@@ -20,10 +20,18 @@ def python_examples():
 
 
 def test_the_readme_has_examples():
-    assert len(python_examples()) == 9
+    assert len(python_examples()) == 10
 
 
-@pytest.mark.parametrize("code", python_examples(), ids=lambda code: code.splitlines()[-1][:40])
+@pytest.mark.parametrize("code", [code for code in python_examples() if "def test_" in code])
+def test_each_pytest_example_passes_with_the_installed_plugin(code, pytester):
+    pytester.makepyfile(test_example=code)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=code.count("def test_"))
+
+
+@pytest.mark.parametrize(
+    "code", [code for code in python_examples() if "def test_" not in code], ids=lambda code: code.splitlines()[-1][:40]
+)
 def test_each_example_runs(code, monkeypatch, tmp_path):
     with contextlib.ExitStack() as stack:
         flux = stack.enter_context(FakeSpace())
