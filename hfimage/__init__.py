@@ -1,15 +1,19 @@
-"""hfimage: a text prompt in, an image out, from free Hugging Face Spaces.
+"""hfimage: a text prompt in, an image out, from free Hugging Face Spaces and ImageLabs.
 
 >>> import hfimage
 >>> image = hfimage.generate("a cat wearing a hat")   # doctest: +SKIP
 >>> image.save("cat.webp")                            # doctest: +SKIP
+
+The errors load with the package; the rest (the client, providers, result types) loads on first
+use, so that ``import hfimage`` stays quick for scripts and command lines that may not need it.
 """
 
-import logging
+from __future__ import annotations
 
-from . import providers
-from ._catalog import ModelInfo
-from .client import Client, GenerateParams, generate, generate_many, models, stream
+import importlib
+import logging
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AllProvidersFailedError,
     AllProvidersOutOfQuotaError,
@@ -27,11 +31,39 @@ from .errors import (
     ServiceUnavailableError,
     TimeoutError,
 )
-from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
+
+if TYPE_CHECKING:
+    from . import providers
+    from ._catalog import ModelInfo
+    from .client import Client, GenerateParams, generate, generate_many, models, stream
+    from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 
 __version__ = "0.1.0"
 
 logging.getLogger("hfimage").addHandler(logging.NullHandler())
+
+_LAZY = {
+    "providers": "providers",
+    "ModelInfo": "_catalog",
+    **dict.fromkeys(("Client", "GenerateParams", "generate", "generate_many", "models", "stream"), "client"),
+    **dict.fromkeys(("Event", "Image", "Notice", "Preview", "Progress", "Queued", "Started", "Status"), "results"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load what the package names on first use (PEP 562)."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'hfimage' has no attribute {name!r}")
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = module if name == module_name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "AllProvidersFailedError",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -30,6 +29,8 @@ def run_many(
     Each result is the work's value or the hfimage error it raised; ``on_done`` sees each as it
     finishes. An interruption (Ctrl-C) cancels every job still running, at once, and is re-raised.
     """
+    import concurrent.futures  # noqa: PLC0415 - only batches need it; keeps `import hfimage` quick
+
     results: list[T | HFImageError | None] = [None] * count
     cancellation = Cancellation()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hfimage-batch")

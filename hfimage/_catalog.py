@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from .errors import InvalidRequestError
@@ -37,6 +36,8 @@ def find_model(name: object) -> ModelInfo:
     info = _BY_NAME.get(name.strip().lower())
     if info is not None:
         return info
+    import difflib  # noqa: PLC0415 - only a misspelt name needs it; keeps `import hfimage` quick
+
     close = difflib.get_close_matches(name.strip().lower(), _BY_NAME, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise InvalidRequestError(

@@ -14,6 +14,8 @@ from ._text import handed_over
 from .errors import HFImageError, ProtocolError
 
 MAX_IMAGE_BYTES = 256 * 2**20
+PIECE_BYTES = 256 * 2**10
+"""How much of an image is read at once: memory stays flat whatever the image's size."""
 _SNIFF_BYTES = 12
 
 
@@ -29,7 +31,7 @@ def download(channel: Channel, url: str, sink: BinaryIO, *, max_bytes: int = MAX
             raise ProtocolError(f"{who} answered the image download with {kind}, not an image.", provider=who)
         head = b""
         size = 0
-        for chunk in channel.chunks(response):
+        for chunk in channel.chunks(response, piece=PIECE_BYTES):
             size += len(chunk)
             if size > max_bytes:
                 raise ProtocolError(

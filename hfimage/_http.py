@@ -7,7 +7,6 @@ either the data or a typed hfimage error; requests' exceptions never escape this
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import json
 import logging
 import socket
@@ -168,8 +167,12 @@ class Transport:
         deadline: Deadline,
         provider: str | None,
         cancellation: Cancellation | None = None,
+        piece: int | None = None,
     ) -> Iterator[bytes]:
         """The body of a streamed response, chunk by chunk, as the bytes arrive.
+
+        ``piece`` caps how much is read at once: None hands over each chunk of a chunked body as it
+        comes (what an event stream needs), but reads a body of known length whole.
 
         Before each read the socket's timeout is set to what is left of the deadline (at most
         the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline,
@@ -177,7 +180,7 @@ class Transport:
         while the response still owns its connection: once read to the end, urllib3 hands the
         connection back to the pool, and another call's request may be using it.
         """
-        chunks = response.iter_content(chunk_size=None)
+        chunks = response.iter_content(chunk_size=piece)
         url = response.url
         while True:
             remaining = deadline.remaining()
@@ -287,6 +290,8 @@ def retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # noqa: PLC0415 - rare (a Retry-After date) and slow to import: 15 ms
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -399,9 +404,9 @@ class Channel:
     def post_json(self, url: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return read_json(self.request("POST", url, json=body, headers=headers), self.provider)
 
-    def chunks(self, response: requests.Response) -> Iterator[bytes]:
+    def chunks(self, response: requests.Response, *, piece: int | None = None) -> Iterator[bytes]:
         return self.transport.iter_chunks(
-            response, deadline=self.deadline, provider=self.provider, cancellation=self.cancellation
+            response, deadline=self.deadline, provider=self.provider, cancellation=self.cancellation, piece=piece
         )
 
     def sleep(self, seconds: float) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import uuid
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -36,7 +36,7 @@ def offers_queue(space: SpaceInfo, endpoint: Endpoint | None) -> bool:
 
 def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequence[Any]) -> tuple[str, str]:
     """Put a job in the queue; returns the session and the job's event id."""
-    session = uuid.uuid4().hex[:11]
+    session = os.urandom(6).hex()[:11]
     body = {
         "data": list(inputs),
         "fn_index": endpoint.fn_index,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 
@@ -15,6 +14,8 @@ _EXCERPT_CHARS = 300
 
 def plain(text: str) -> str:
     """The text without HTML tags and entities, on one line."""
+    import html  # noqa: PLC0415 - only error and notice texts need it; keeps `import hfimage` quick
+
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
 
 

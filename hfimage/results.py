@@ -7,11 +7,9 @@ since later versions add more kinds. The last event is always the final ``Image`
 from __future__ import annotations
 
 import base64
-import html
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +115,8 @@ class _Picture(Event):
         target = Path(path)
         folder = target if target.is_dir() else target.parent
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # noqa: PLC0415 - only saving needs it; keeps `import hfimage` quick
+
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".hfimage-", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as file:
@@ -158,6 +158,8 @@ class _Picture(Event):
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """How a notebook shows it: the picture itself, and its description as text."""
+        import html  # noqa: PLC0415 - only notebooks need it; keeps `import hfimage` quick
+
         mime = self.mime_type
         bundle = {
             "text/plain": repr(self),

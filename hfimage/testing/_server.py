@@ -139,6 +139,7 @@ class Exchange:
 def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # as real servers do: small event frames go out at once
 
         def setup(self) -> None:
             super().setup()
