@@ -1,0 +1,67 @@
+"""Starting the test apps (spaces.py) in a process of their own, for the tests and the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_SCRIPT = Path(__file__).parent / "spaces.py"
+STARTUP_SECONDS = 180
+
+
+@dataclass
+class GradioServers:
+    """One process serving the test apps; ``url[name]`` is each app's root."""
+
+    version: str
+    url: dict[str, str]
+    process: subprocess.Popen[str]
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def start(python: str, version: str, apps: tuple[str, ...]) -> GradioServers:
+    ports = dict(zip(apps, free_ports(len(apps)), strict=True))
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "NO_PROXY": "127.0.0.1,localhost"}
+    process = subprocess.Popen(
+        [python, str(APP_SCRIPT), *(f"{name}={port}" for name, port in ports.items())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + STARTUP_SECONDS
+    output = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if line.strip() == "READY":
+            return GradioServers(version, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, process)
+    process.kill()
+    raise RuntimeError(f"gradio {version} test apps did not start:\n{''.join(output)[-3000:]}")
+
+
+def stop(servers: GradioServers) -> None:
+    servers.process.terminate()
+    try:
+        servers.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        servers.process.kill()
+    if servers.process.stdout:
+        servers.process.stdout.close()

@@ -1,0 +1,306 @@
+"""hfimage's own cost, measured side by side with a hand-written floor and gradio_client.
+
+Run from the repository root, after ``pip install ".[test]"``::
+
+    python -m tests.benchmarks.bench            # about three minutes
+    python -m tests.benchmarks.bench --quick    # fewer rounds, for a smoke run
+
+It starts its own servers on 127.0.0.1 (a real Gradio app, and hfimage's fake servers in
+processes of their own) and prints a table of medians and ratios, and whether each target holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import anyio
+import requests
+
+import hfimage
+import hfimage.aio
+from hfimage._poll import PollSchedule
+from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs
+from hfimage.testing import FakeImageLabs, FinishAfter
+from tests.apps.launch import start, stop
+
+
+@dataclass
+class Row:
+    name: str
+    value: str
+    target: str = ""
+    ok: bool | None = None
+
+
+ROWS: list[Row] = []
+
+
+def report(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    ROWS.append(Row(name, value, target, ok))
+    mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+    print(f"  {name}: {value}  {target}{mark}", flush=True)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def timed(call: Callable[[], object]) -> tuple[float, float]:
+    """Wall and client CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+# Per-call overhead against a real Gradio server whose function returns at once.
+
+INPUTS = ["a fox", 5, False, 256, 256, 2]
+
+
+def floor_call(session: requests.Session, root: str, inputs: list[object] = INPUTS) -> None:
+    """The least any client can do: POST the inputs, read the stream to the result's data."""
+    event_id = session.post(f"{root}/gradio_api/call/infer", json={"data": inputs}, timeout=30).json()["event_id"]
+    with session.get(f"{root}/gradio_api/call/infer/{event_id}", stream=True, timeout=30) as response:
+        complete = False
+        for line in response.iter_lines():
+            if line == b"event: complete":
+                complete = True
+            elif complete and line.startswith(b"data:"):
+                return
+    raise RuntimeError("no complete event")
+
+
+def per_call(rounds: int) -> None:
+    from gradio_client import Client as GradioClient
+
+    print("per-call overhead (real Gradio server, function returns at once)", flush=True)
+    servers = start(sys.executable, "current", ("flux",))
+    root = servers.url["flux"]
+    try:
+        session = requests.Session()
+        provider = BlackForestLabs_Flux1Schnell(url=root)
+        call_client = hfimage.Client(protocol="call")
+        auto_client = hfimage.Client()
+        gradio = GradioClient(root, verbose=False)
+        params = {"provider": provider, "seed": 5, "width": 256, "height": 256}
+        runs: dict[str, list[tuple[float, float]]] = {
+            name: [] for name in ("floor", "call", "auto", "call+bytes", "gc")
+        }
+        calls = {
+            "floor": lambda: floor_call(session, root),
+            "call": lambda: call_client.generate("a fox", **params),
+            "auto": lambda: auto_client.generate("a fox", **params),
+            "call+bytes": lambda: call_client.generate("a fox", **params).content,
+            "gc": lambda: gradio.predict(*INPUTS, api_name="/infer"),
+        }
+        for call in calls.values():  # warm up: connections, discovery, caches
+            call()
+        for _ in range(rounds):
+            for name, call in calls.items():
+                runs[name].append(timed(call))
+        wall = {name: median([w for w, _ in values]) for name, values in runs.items()}
+        cpu = {name: median([c for _, c in values]) for name, values in runs.items()}
+        ratio = median([h[0] / f[0] for h, f in zip(runs["call"], runs["floor"], strict=True)])
+        cpu_ratio = cpu["call"] / cpu["floor"]
+        for name in calls:
+            report(f"median wall / CPU per call, {name}", f"{wall[name] * 1000:.1f} ms / {cpu[name] * 1000:.2f} ms")
+        report("hfimage (call route) wall vs floor, median of pair ratios", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05)
+        report("hfimage client CPU vs floor", f"{cpu_ratio:.2f}x", "<= 1.25x", cpu_ratio <= 1.25)
+        gc_ratio = wall["call+bytes"] / wall["gc"]
+        report("hfimage (with the bytes) wall vs gradio_client predict", f"{gc_ratio:.2f}x", "<= 0.3x", gc_ratio <= 0.3)
+        report("hfimage queue route (auto) wall vs floor", f"{wall['auto'] / wall['floor']:.2f}x", "(live progress)")
+        call_client.close()
+        auto_client.close()
+    finally:
+        stop(servers)
+
+
+# Import time.
+
+
+def import_time(module: str, runs: int) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    times = [float(subprocess.check_output([sys.executable, "-c", code], text=True)) for _ in range(runs)]
+    return median(times)
+
+
+def imports(runs: int) -> None:
+    print("import time", flush=True)
+    ours, theirs = import_time("hfimage", runs), import_time("requests", runs)
+    loaded = import_time("hfimage; hfimage.Client", runs)
+    report("import hfimage / import requests", f"{ours * 1000:.1f} ms / {theirs * 1000:.1f} ms")
+    report("import time ratio", f"{ours / theirs:.2f}x", "<= 1.1x", ours / theirs <= 1.1)
+    report("import hfimage and load the client (first use)", f"{loaded * 1000:.1f} ms, {loaded / theirs:.2f}x requests")
+
+
+# Concurrency against a server that takes 0.5 s per job, all in parallel.
+
+SERVER = """
+import sys, time
+from hfimage.testing import FakeSpace
+with FakeSpace(delay={delay}) as space:
+    {setup}
+    print(space.url, flush=True)
+    sys.stdin.read()
+"""
+
+
+def fake_space_process(delay: float = 0.0, setup: str = "pass") -> tuple[subprocess.Popen[str], str]:
+    code = textwrap.dedent(SERVER).format(delay=delay, setup=setup)
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def concurrency(sizes: tuple[int, ...]) -> None:
+    print("concurrency (hfimage.aio, server takes 0.5 s per job, in parallel)", flush=True)
+    process, url = fake_space_process(delay=0.5)
+    try:
+        provider = BlackForestLabs_Flux1Schnell(url=url)
+
+        async def wave(count: int) -> float:
+            async with hfimage.aio.Client(max_concurrency=max(count, 64)) as client:
+                await client.generate("warm up", provider=provider)
+                started = time.perf_counter()
+                async with anyio.create_task_group() as group:
+                    for index in range(count):
+                        group.start_soon(lambda i=index: client.generate(f"p{i}", provider=provider))
+                return time.perf_counter() - started
+
+        single = anyio.run(wave, 1)
+        floor_single = floor_wave(url, 1)
+        report("one call, hfimage / floor", f"{single * 1000:.0f} ms / {floor_single * 1000:.0f} ms")
+        for count in sizes:
+            took, floor = anyio.run(wave, count), floor_wave(url, count)
+            target = "<= 1.5x" if count == 64 else ""
+            report(
+                f"{count} concurrent calls vs one",
+                f"{took / single:.2f}x",
+                target,
+                took / single <= 1.5 if target else None,
+            )
+            report(f"{count} concurrent, hand-written floor in threads, vs one", f"{floor / floor_single:.2f}x")
+    finally:
+        process.communicate("")
+
+
+def floor_wave(url: str, count: int) -> float:
+    """The floor's loop in ``count`` threads at once: what requests and the server allow."""
+    session = requests.Session()
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=count, pool_maxsize=max(count, 10)))
+    floor_call(session, url, ["warm up", 0, True, 768, 768, 2])
+    threads = [
+        threading.Thread(target=floor_call, args=(session, url, [f"p{index}", 0, True, 768, 768, 2]))
+        for index in range(count)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session.close()
+    return time.perf_counter() - started
+
+
+# Memory while saving a large image.
+
+MEMORY_CLIENT = """
+import resource, sys, tempfile
+import hfimage
+from hfimage.providers import BlackForestLabs_Flux1Schnell
+image = hfimage.generate("big", provider=BlackForestLabs_Flux1Schnell(url=sys.argv[1]))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with tempfile.TemporaryDirectory() as folder:
+    size = image.save(folder + "/big").stat().st_size
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(size, (after - before) * 1024)
+"""
+
+
+def memory(megabytes: int) -> None:
+    print(f"memory (saving a {megabytes} MB image)", flush=True)
+    setup = (
+        f"outputs = space.image(1); space.files[outputs[0]['path']] = "
+        f"outputs[0] and b'\\x89PNG\\r\\n\\x1a\\n' + bytes({megabytes} * 2**20); space.script([('complete', outputs)])"
+    )
+    process, url = fake_space_process(setup=setup)
+    try:
+        output = subprocess.check_output([sys.executable, "-c", MEMORY_CLIENT, url], text=True).split()
+    finally:
+        process.communicate("")
+    size, growth = int(output[0]), int(output[1])
+    report("image size / peak RSS growth while saving", f"{size / 2**20:.0f} MB / {growth / 2**20:.1f} MB")
+    report("peak RSS growth", f"{growth / 2**20:.1f} MB", "< 16 MB", growth < 16 * 2**20)
+
+
+# The ImageLabs poll loop.
+
+
+def polling(durations: tuple[float, ...]) -> None:
+    print("ImageLabs poll loop (tasks done after a set time)", flush=True)
+    with FakeImageLabs() as server:
+        server.script(*[FinishAfter(seconds) for seconds in durations])
+        threads = [
+            threading.Thread(target=hfimage.generate, args=("a fox",), kwargs={"provider": ImageLabs(url=server.url)})
+            for _ in durations
+        ]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.01)
+        for thread in threads:
+            thread.join()
+        delays = []
+        for task, done in server.done_at.items():
+            noticed = min(moment for moment in server.polls[task] if moment >= done)
+            delays.append(noticed - done)
+        polls = [len(times) for times in server.polls.values()]
+    report("tasks / polls per task", f"{len(delays)} / median {median(polls):.0f}, max {max(polls)}")
+    report("detection delay, median / max", f"{median(delays) * 1000:.0f} ms / {max(delays) * 1000:.0f} ms",
+           "median < 300 ms", median(delays) < 0.3)  # fmt: skip
+    for seconds in (60.0, 600.0):
+        elapsed, count = 0.0, 0
+        for delay in PollSchedule().delays():
+            elapsed += delay
+            count += 1
+            if elapsed >= seconds:
+                break
+        report(f"polls per second on a {seconds:.0f} s task (schedule)", f"{count / seconds:.2f}", "about 1",
+               count / seconds <= 1.2)  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds: a smoke run, not a measurement")
+    parser.add_argument("--json", help="also write the table to this file")
+    quick = parser.parse_args().quick
+    print(f"hfimage {hfimage.__version__}, Python {sys.version.split()[0]}", flush=True)
+    per_call(rounds=5 if quick else 30)
+    imports(runs=3 if quick else 15)
+    concurrency((16, 64) if quick else (16, 64, 256))
+    memory(megabytes=16 if quick else 64)
+    polling((0.2, 0.7, 1.5) if quick else (0.2, 0.4, 0.7, 1.0, 1.3, 1.7, 2.2, 2.8, 3.5, 4.2, 5.0))
+    print()
+    width = max(len(row.name) for row in ROWS)
+    for row in ROWS:
+        mark = "" if row.ok is None else ("ok" if row.ok else "MISSED")
+        print(f"{row.name.ljust(width)}  {row.value:>28}  {row.target:>16}  {mark}")
+    args = parser.parse_args()
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump([row.__dict__ for row in ROWS], file, indent=1)
+    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
