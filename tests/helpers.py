@@ -16,7 +16,7 @@ def sse(*events: tuple[str, Any]) -> str:
     return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
 
 
-def file_data(name: str, *, url: str = "http://wrong/c/file=x") -> dict[str, Any]:
+def file_data(name: str, *, url: str = "http://wrong.invalid/c/file=x") -> dict[str, Any]:
     return {
         "path": f"/tmp/gradio/{name}/image.webp",
         "url": url,

@@ -3,12 +3,12 @@ import pytest
 from hfimage import ProtocolError
 from hfimage._diff import apply_diff
 
-FILE = {"path": "/tmp/gradio/a/image.webp", "url": "http://x/file=a", "meta": {"_type": "gradio.FileData"}}
+FILE = {"path": "/tmp/gradio/a/image.webp", "url": "http://x.invalid/file=a", "meta": {"_type": "gradio.FileData"}}
 
 
 def test_a_recorded_gradio_6_preview_diff_replaces_path_and_url():
-    edits = [["replace", ["path"], "/tmp/gradio/b/image.webp"], ["replace", ["url"], "http://x/file=b"]]
-    assert apply_diff(FILE, edits) == {**FILE, "path": "/tmp/gradio/b/image.webp", "url": "http://x/file=b"}
+    edits = [["replace", ["path"], "/tmp/gradio/b/image.webp"], ["replace", ["url"], "http://x.invalid/file=b"]]
+    assert apply_diff(FILE, edits) == {**FILE, "path": "/tmp/gradio/b/image.webp", "url": "http://x.invalid/file=b"}
     assert FILE["path"] == "/tmp/gradio/a/image.webp"  # the previous output is left as it was
 
 

@@ -97,7 +97,7 @@ def test_the_image_url_is_built_from_the_path_not_the_servers_url():
     space = SpaceInfo(ROOT, "/gradio_api")
     file_data = {
         "path": "/tmp/gradio/a b/image.webp",
-        "url": "http://wrong/c/file=x",
+        "url": "http://wrong.invalid/c/file=x",
         "meta": {"_type": "gradio.FileData"},
     }
     assert image_and_seed([file_data, 5], space) == (f"{ROOT}/gradio_api/file=/tmp/gradio/a%20b/image.webp", 5)
