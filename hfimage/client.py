@@ -149,13 +149,17 @@ class Client:
         before anything is sent. Ctrl-C cancels the jobs still running.
         """
         prompts = list(prompts)
-        check_concurrency(concurrency)
-        self._plan("a check of the parameters", **params)
+        self._check_batch(concurrency, params)
         return run_many(
             len(prompts),
             lambda index, cancellation: self._final(prompts[index], params, cancellation),
             concurrency=concurrency,
         )
+
+    def _check_batch(self, concurrency: object, params: GenerateParams) -> int:
+        """Refuse, before anything is sent, a concurrency or parameters that are wrong for every prompt."""
+        self._plan("a check of the parameters", **params)
+        return check_concurrency(concurrency)
 
     def _final(
         self,

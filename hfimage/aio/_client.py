@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import anyio
 import anyio.lowlevel
 
-from .._batch import check_concurrency
 from .._lazy import Lazy
 from ..client import Client as SyncClient
 from ..client import GenerateParams
@@ -92,8 +91,7 @@ class Client:
     ) -> list[Image | HFImageError]:
         """One image (or the error met) per prompt, in order, ``concurrency`` at a time."""
         prompts = list(prompts)
-        check_concurrency(concurrency)
-        self._sync._plan("a check of the parameters", **params)
+        self._sync._check_batch(concurrency, params)
         results: list[Image | HFImageError | None] = [None] * len(prompts)
         limiter = anyio.CapacityLimiter(concurrency)
 

@@ -9,14 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._batch import check_concurrency, run_many
+from .._batch import run_many
 from .._cancel import Cancellation
-from .._quota_memory import QuotaMemory, cache_file
-from ..client import Client
 from ..errors import HFImageError
 from ._codes import EXIT_OK, common_code
 from ._display import ProgressLine
-from ._options import add_generation_options, generation_params
+from ._options import add_generation_options, command_line_client, generation_params
 
 IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".gif")
 
@@ -52,19 +50,16 @@ def stem_for(prompt: str) -> str:
 def run(args: argparse.Namespace) -> int:
     source = sys.stdin.read() if args.prompts == "-" else Path(args.prompts).read_text(encoding="utf-8")
     prompts = read_prompts(source)
-    concurrency = check_concurrency(args.concurrency)
     params = generation_params(args)
-    folder: Path = args.output
-    folder.mkdir(parents=True, exist_ok=True)
-    done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES}
-    todo = [prompt for prompt in dict.fromkeys(prompts) if stem_for(prompt) not in done]
-    skipped = len(dict.fromkeys(prompts)) - len(todo)
-    progress = ProgressLine(quiet=args.quiet)
-    tally = {"saved": 0, "failed": 0}
-
-    with Client(timeout=args.timeout, protocol=args.protocol) as client:
-        client._quota = QuotaMemory(cache_file())
-        client._plan("a check of the parameters", **params)
+    with command_line_client(args) as client:
+        concurrency = client._check_batch(args.concurrency, params)  # before anything is written
+        folder: Path = args.output
+        folder.mkdir(parents=True, exist_ok=True)
+        done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES}
+        todo = [prompt for prompt in dict.fromkeys(prompts) if stem_for(prompt) not in done]
+        skipped = len(dict.fromkeys(prompts)) - len(todo)
+        progress = ProgressLine(quiet=args.quiet)
+        tally = {"saved": 0, "failed": 0}
 
         def work(index: int, cancellation: Cancellation) -> Path:
             image = client._final(todo[index], params, cancellation)

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .._describe import describe
-from .._quota_memory import QuotaMemory, cache_file
-from ..client import Client
 from ..results import Image, Preview
 from ._codes import EXIT_OK
 from ._display import ProgressLine
-from ._options import add_generation_options, generation_params
+from ._options import add_generation_options, command_line_client, generation_params
 
 
 def add_command(commands: Any, epilog: str) -> None:
@@ -40,8 +38,7 @@ def run(args: argparse.Namespace) -> int:
     prompt = sys.stdin.read().strip() if args.prompt == "-" else args.prompt
     progress = ProgressLine(quiet=args.quiet)
     previews = 0
-    with Client(timeout=args.timeout, protocol=args.protocol) as client:
-        client._quota = QuotaMemory(cache_file())  # the command line remembers quota errors between runs
+    with command_line_client(args) as client:
         final: Image | None = None
         try:
             for event in client.stream(prompt, **generation_params(args)):

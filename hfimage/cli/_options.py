@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from .._catalog import find_model
-from ..client import GenerateParams
+from .._quota_memory import QuotaMemory, cache_file
+from ..client import Client, GenerateParams
 from ..errors import InvalidRequestError
 from ..providers import PROVIDERS, Provider
 
@@ -69,3 +70,10 @@ def _provider_class(name: str) -> type[Provider]:
     if name not in PROVIDERS:
         raise InvalidRequestError(f"Unknown provider {name!r}. Known providers: {', '.join(PROVIDERS)}.")
     return PROVIDERS[name]
+
+
+def command_line_client(args: argparse.Namespace) -> Client:
+    """A client for the options, remembering quota errors between runs of the command."""
+    client = Client(timeout=args.timeout, protocol=args.protocol)
+    client._quota = QuotaMemory(cache_file())
+    return client
