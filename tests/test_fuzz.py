@@ -3,18 +3,19 @@
 import contextlib
 import itertools
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hfimage import HFImageError, ProtocolError
+from hfimage import HFImageError, ProtocolError, QuotaExceededError
 from hfimage._call import _read_events
 from hfimage._diff import apply_diff
 from hfimage._gradio import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
 from hfimage._imagelabs import read_progress
 from hfimage._output import Output
 from hfimage._queue import _follow
-from hfimage._quota import is_quota_message, quota_retry_after
+from hfimage._quota import quota_retry_after
 from hfimage._sse import sse_events
 
 from .helpers import file_data, sse
@@ -180,5 +181,6 @@ def test_any_quota_text_gives_a_typed_error_with_a_sane_wait(text):
     error = app_error(text, "P")
     assert isinstance(error, HFImageError)
     assert "<a" not in str(error)
-    if is_quota_message(text):
-        assert error.retry_after == wait  # type: ignore[attr-defined]
+    if isinstance(error, QuotaExceededError):
+        shown = re.sub(r" \(retry after \d+ s\)$", "", str(error).removeprefix("P: "))
+        assert error.retry_after == quota_retry_after(shown)  # the wait is the one the message names
