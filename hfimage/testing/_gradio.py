@@ -10,12 +10,12 @@ import hashlib
 import json
 import time
 import uuid
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ._png import solid_png
+from ._scripts import ScriptQueue
 from ._server import Exchange, FakeServer, Reply
 
 GRADIO_6 = "6.31.0"
@@ -121,7 +121,7 @@ class FakeSpace(FakeServer):
         self.active = 0
         self.peak_active = 0
         """The most job streams that were open at once."""
-        self._scripts: deque[list[Step] | Reply] = deque()
+        self._scripts: ScriptQueue[list[Step] | Reply] = ScriptQueue()
         self._jobs: dict[str, list[Step]] = {}
         self._sessions: dict[str, str] = {}
 
@@ -129,10 +129,13 @@ class FakeSpace(FakeServer):
         super().__enter__()
         return self
 
-    def script(self, *jobs: Iterable[Step] | Reply) -> None:
-        """Queue the scripts of the next jobs, one list of steps (or a Reply) per job."""
-        with self._lock:
-            self._scripts.extend(job if isinstance(job, Reply) else list(job) for job in jobs)
+    def script(self, *jobs: Iterable[Step] | Reply, prompt: str | None = None) -> None:
+        """Queue the scripts of the next jobs, one list of steps (or a Reply) per job.
+
+        With ``prompt``, they are kept for the next jobs asking for that prompt, whatever
+        order concurrent jobs arrive in.
+        """
+        self._scripts.add(tuple(job if isinstance(job, Reply) else list(job) for job in jobs), prompt)
 
     def image(
         self, seed: int = 42, *, size: tuple[int, int] = (8, 8), rgb: tuple[int, int, int] = (200, 30, 60)
@@ -204,17 +207,21 @@ class FakeSpace(FakeServer):
 
     def echo(self, data: list[Any]) -> list[Step]:
         """The default job for posted inputs: a pause, then the prompt's colour and the seed sent."""
-        named = dict(zip((label for label, _, _ in self.inputs), data, strict=False))
+        named = self._named(data)
         seed = 42 if named.get("randomize_seed", True) else int(named.get("seed", 42))
         final = ("complete", self.image(seed, rgb=prompt_colour(str(named.get("prompt", "")))))
         return [pause(self.delay), final] if self.delay else [final]
 
+    def _named(self, data: Any) -> dict[str, Any]:
+        """Posted inputs by their labels (nothing when the data is not a list)."""
+        return dict(zip((label for label, _, _ in self.inputs), data, strict=False)) if isinstance(data, list) else {}
+
     def _start_job(self, exchange: Exchange, *, queue: bool = False) -> None:
-        with self._lock:
-            script = self._scripts.popleft() if self._scripts else None
         body = exchange.request.json()
+        data = body.get("data", []) if isinstance(body, dict) else []
+        script = self._scripts.take(self._named(data).get("prompt"))
         if script is None:
-            script = self.echo(body.get("data", []) if isinstance(body, dict) else [])
+            script = self.echo(data)
         if isinstance(script, Reply):
             exchange.reply(script)
             return

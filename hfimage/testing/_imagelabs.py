@@ -6,12 +6,12 @@ import itertools
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ._png import solid_png
+from ._scripts import ScriptQueue
 from ._server import Exchange, FakeServer, Reply
 
 Answer = dict[str, Any] | Reply
@@ -39,7 +39,7 @@ class FakeImageLabs(FakeServer):
         self.images: dict[str, bytes] = {}
         self.done_at: dict[str, float] = {}
         self.polls: dict[str, list[float]] = {}
-        self._scripts: deque[list[Answer] | FinishAfter | Reply] = deque()
+        self._scripts: ScriptQueue[list[Answer] | FinishAfter | Reply] = ScriptQueue()
         self._tasks: dict[str, tuple[Iterable[Answer] | FinishAfter, float]] = {}
         self._task_lock = threading.Lock()
 
@@ -47,9 +47,9 @@ class FakeImageLabs(FakeServer):
         super().__enter__()
         return self
 
-    def script(self, *tasks: list[Answer] | FinishAfter | Reply) -> None:
-        with self._task_lock:
-            self._scripts.extend(tasks)
+    def script(self, *tasks: list[Answer] | FinishAfter | Reply, prompt: str | None = None) -> None:
+        """Queue the scripts of the next tasks (or, with ``prompt``, of the next tasks for that prompt)."""
+        self._scripts.add(tasks, prompt)
 
     def done(self, task_id: str) -> dict[str, Any]:
         """The answer for a finished task, with the URL of a new image."""
@@ -68,8 +68,8 @@ class FakeImageLabs(FakeServer):
             exchange.not_found()
 
     def _start(self, exchange: Exchange) -> None:
-        with self._task_lock:
-            script = self._scripts.popleft() if self._scripts else None
+        body = exchange.request.json()
+        script = self._scripts.take(body.get("prompt") if isinstance(body, dict) else None)
         if isinstance(script, Reply):
             exchange.reply(script)
             return
