@@ -6,14 +6,13 @@ which is also how a job is cancelled on the server.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ._gradio import SpaceInfo, app_error, decode, image_and_seed
 from ._http import Channel
-from ._output import Output, PreviewHold
+from ._output import Output, PreviewHold, finishing
 from ._sse import sse_events
 from .errors import ProtocolError
 
@@ -29,9 +28,8 @@ def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any
             f"{channel.provider} accepted the job but sent no event id: {str(started)[:200]!r}",
             provider=channel.provider,
         )
-    response = channel.request("GET", space.api_url(f"/call/{api_name}/{event_id}"), stream=True)
-    with contextlib.closing(response):
-        yield from _read_events(sse_events(channel.chunks(response)), space, channel.provider)
+    with channel.event_stream(space.api_url(f"/call/{api_name}/{event_id}")) as body:
+        yield from finishing(_read_events(sse_events(body), space, channel.provider), body.finish)
 
 
 def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str) -> Iterator[Output]:

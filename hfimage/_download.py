@@ -31,7 +31,7 @@ def download(channel: Channel, url: str, sink: BinaryIO, *, max_bytes: int = MAX
             raise ProtocolError(f"{who} answered the image download with {kind}, not an image.", provider=who)
         head = b""
         size = 0
-        for chunk in channel.chunks(response, piece=PIECE_BYTES):
+        for chunk in channel.body(response, piece=PIECE_BYTES):
             size += len(chunk)
             if size > max_bytes:
                 raise ProtocolError(

@@ -39,6 +39,9 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
 POOL_SIZE = 64
 _ERROR_BODY_BYTES = 8192
+# What is left of a finished event stream is its last few bytes, sent at once by a healthy server.
+FINISH_SECONDS = 0.1
+FINISH_BYTES = 65536
 HF_HEADER = "X-HF-Authorization"
 TOKEN_HEADERS = (HF_HEADER, "Authorization")
 USER_AGENT = "hfimage (+https://pypi.org/project/hfimage/)"
@@ -145,7 +148,7 @@ class Transport:
         except requests.RequestException as exc:
             if cancellation is not None:
                 cancellation.check()
-            raise self._network_error(exc, url, deadline, provider) from exc
+            raise self.network_error(exc, url, deadline, provider) from exc
         log.debug(
             "%s %s -> %s in %.3f s",
             method,
@@ -160,7 +163,7 @@ class Transport:
             raise
         return response
 
-    def iter_chunks(
+    def body(
         self,
         response: requests.Response,
         *,
@@ -168,41 +171,11 @@ class Transport:
         provider: str | None,
         cancellation: Cancellation | None = None,
         piece: int | None = None,
-    ) -> Iterator[bytes]:
-        """The body of a streamed response, chunk by chunk, as the bytes arrive.
+    ) -> Body:
+        """The body of a streamed response, read chunk by chunk within ``deadline``."""
+        return Body(self, response, deadline=deadline, provider=provider, cancellation=cancellation, piece=piece)
 
-        ``piece`` caps how much is read at once: None hands over each chunk of a chunked body as it
-        comes (what an event stream needs), but reads a body of known length whole.
-
-        Before each read the socket's timeout is set to what is left of the deadline (at most
-        the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline,
-        and a cancellation may shut the socket down, which ends a blocked read at once. Both only
-        while the response still owns its connection: once read to the end, urllib3 hands the
-        connection back to the pool, and another call's request may be using it.
-        """
-        chunks = response.iter_content(chunk_size=piece)
-        url = response.url
-        while True:
-            remaining = deadline.remaining()
-            if remaining <= 0:
-                raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
-            sock = _socket_of(response)
-            if sock is not None:
-                with contextlib.suppress(OSError):  # closed under us: the read below says how
-                    sock.settimeout(min(self.read_timeout, remaining))
-            try:
-                with cancellation.watching(sock) if cancellation is not None else contextlib.nullcontext():
-                    chunk = next(chunks)
-            except StopIteration:
-                return
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-                if cancellation is not None:
-                    cancellation.check()
-                raise self._network_error(exc, url, deadline, provider) from exc
-            if chunk:
-                yield chunk
-
-    def _network_error(self, exc: Exception, url: str, deadline: Deadline, provider: str | None) -> HFImageError:
+    def network_error(self, exc: Exception, url: str, deadline: Deadline, provider: str | None) -> HFImageError:
         host = host_of(url)
         if _is_timeout(exc):
             if deadline.expired:
@@ -262,6 +235,76 @@ def _causes(exc: BaseException) -> list[BaseException]:
         found.append(current)
         pending += [*current.args, getattr(current, "reason", None), current.__cause__, current.__context__]
     return found
+
+
+class Body(Iterator[bytes]):
+    """A streamed response's body, chunk by chunk, as the bytes arrive.
+
+    ``piece`` caps how much is read at once: None hands over each chunk of a chunked body as it
+    comes (what an event stream needs), but reads a body of known length whole.
+
+    Before each read the socket's timeout is set to what is left of the deadline (at most
+    the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline,
+    and a cancellation may shut the socket down, which ends a blocked read at once. Both only
+    while the response still owns its connection: once read to the end, urllib3 hands the
+    connection back to the pool, and another call's request may be using it.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        response: requests.Response,
+        *,
+        deadline: Deadline,
+        provider: str | None,
+        cancellation: Cancellation | None,
+        piece: int | None,
+    ) -> None:
+        self._transport = transport
+        self._response = response
+        self._deadline = deadline
+        self._provider = provider
+        self._cancellation = cancellation
+        self._chunks = response.iter_content(chunk_size=piece)
+
+    def __next__(self) -> bytes:
+        while True:
+            remaining = self._deadline.remaining()
+            url = self._response.url
+            if remaining <= 0:
+                raise TimeoutError(self._deadline.message(f"waiting for {host_of(url)}"), provider=self._provider)
+            sock = _socket_of(self._response)
+            if sock is not None:
+                with contextlib.suppress(OSError):  # closed under us: the read below says how
+                    sock.settimeout(min(self._transport.read_timeout, remaining))
+            cancellation = self._cancellation
+            try:
+                with cancellation.watching(sock) if cancellation is not None else contextlib.nullcontext():
+                    chunk: bytes = next(self._chunks)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if cancellation is not None:
+                    cancellation.check()
+                raise self._transport.network_error(exc, url, self._deadline, self._provider) from exc
+            if chunk:
+                return chunk
+
+    def finish(self, seconds: float = FINISH_SECONDS, limit: int = FINISH_BYTES) -> bool:
+        """Read the rest of a stream whose job is over; True if it ended in time.
+
+        Reaching the end lets urllib3 hand the connection back to the pool, so the next call
+        skips a new TCP and TLS handshake. A server that goes on sending for more than
+        ``seconds`` or ``limit`` bytes only costs its connection, which closing drops.
+        """
+        self._deadline = Deadline(min(seconds, self._deadline.remaining()))
+        read = 0
+        try:
+            for chunk in self:
+                read += len(chunk)
+                if read > limit:
+                    return False
+        except HFImageError:
+            return False
+        return True
 
 
 def _socket_of(response: requests.Response) -> socket.socket | None:
@@ -404,8 +447,15 @@ class Channel:
     def post_json(self, url: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return read_json(self.request("POST", url, json=body, headers=headers), self.provider)
 
-    def chunks(self, response: requests.Response, *, piece: int | None = None) -> Iterator[bytes]:
-        return self.transport.iter_chunks(
+    @contextlib.contextmanager
+    def event_stream(self, url: str) -> Iterator[Body]:
+        """GET an event stream; its body, closed on the way out (which cancels a running job)."""
+        response = self.request("GET", url, stream=True)
+        with contextlib.closing(response):
+            yield self.body(response)
+
+    def body(self, response: requests.Response, *, piece: int | None = None) -> Body:
+        return self.transport.body(
             response, deadline=self.deadline, provider=self.provider, cancellation=self.cancellation, piece=piece
         )
 

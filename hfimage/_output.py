@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
+
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,11 @@ class PreviewHold:
             yield self._held
         self._held = None
         yield Output(url, seed, final=True)
+
+
+def finishing(items: Iterator[Item], finish: Callable[[], object]) -> Iterator[Item]:
+    """Pass ``items`` on, calling ``finish`` (which ends the stream) just before the final image."""
+    for item in items:
+        if isinstance(item, Output) and item.final:
+            finish()
+        yield item

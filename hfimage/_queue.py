@@ -7,7 +7,6 @@ a job is cancelled.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +16,7 @@ from urllib.parse import urlencode
 from ._diff import apply_diff
 from ._gradio import Endpoint, SpaceInfo, app_error, decode, image_and_seed
 from ._http import Channel
-from ._output import Output, PreviewHold
+from ._output import Output, PreviewHold, finishing
 from ._sse import sse_events
 from ._text import plain
 from .errors import ProtocolError, ServiceUnavailableError
@@ -57,10 +56,9 @@ def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequenc
 def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> Iterator[Output | Event]:
     """Follow a joined job on its session's stream: progress, previews, then the final image."""
     url = space.api_url("/queue/data?" + urlencode({"session_hash": session}))
-    response = channel.request("GET", url, stream=True)
-    with contextlib.closing(response):
-        messages = (decode(data, channel.provider) for _, data in sse_events(channel.chunks(response)))
-        yield from _follow(messages, space, event_id, channel.provider)
+    with channel.event_stream(url) as body:
+        messages = (decode(data, channel.provider) for _, data in sse_events(body))
+        yield from finishing(_follow(messages, space, event_id, channel.provider), body.finish)
 
 
 def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: str) -> Iterator[Output | Event]:

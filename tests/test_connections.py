@@ -1,0 +1,57 @@
+"""Connections: a client reuses one from call to call on both routes, because it reads each event
+stream to its end; a stream that goes on after its result costs only its own connection."""
+
+import time
+
+import pytest
+import urllib3.util.connection
+
+import hfimage
+from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large
+from hfimage.testing import FakeSpace, heartbeat, pause
+
+ROUTES = ["call", "queue"]
+
+
+@pytest.mark.parametrize("protocol", ROUTES)
+def test_sequential_calls_share_one_connection(space, protocol):
+    with hfimage.Client(protocol=protocol) as client:
+        provider = BlackForestLabs_Flux1Schnell(url=space.url)
+        images = [client.generate(f"a fox {index}", provider=provider) for index in range(4)]
+        assert all(image.content for image in images)
+    assert len(space.requests) == 1 + 4 * 3  # the config, then start, stream and download per call
+    assert space.connections == 1
+
+
+@pytest.mark.parametrize("protocol", ROUTES)
+@pytest.mark.parametrize("after", [[pause(5)], [heartbeat(), pause(0.02)] * 250], ids=["silent", "chatty"])
+def test_a_stream_that_goes_on_after_the_result_is_dropped_not_waited_for(protocol, after):
+    with FakeSpace() as space, hfimage.Client(protocol=protocol) as client:
+        space.script([space.final(1), *after], [space.final(2), *after])
+        provider = BlackForestLabs_Flux1Schnell(url=space.url)
+        started = time.monotonic()
+        seeds = [client.generate("a fox", provider=provider).seed for _ in range(2)]
+        took = time.monotonic() - started
+        connections = space.connections
+    assert seeds == [1, 2]
+    assert took < 3  # not the 5 s the server keeps each stream open after the result
+    assert connections == 2  # a connection with unread bytes is closed, never reused
+
+
+def test_against_real_gradio_no_call_after_the_first_opens_a_connection(gradio, monkeypatch):
+    opened = []
+    create_connection = urllib3.util.connection.create_connection
+
+    def counting(address, *args, **kwargs):
+        opened.append(address)
+        return create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", counting)
+    provider = StabilityAI_SD35Large(url=gradio.url["sd35"])
+    for protocol in ROUTES:
+        with hfimage.Client(protocol=protocol, timeout=60) as client:
+            assert client.generate("a castle", provider=provider, seed=1).content
+            opened.clear()
+            images = [client.generate(f"a castle {index}", provider=provider, seed=1) for index in range(3)]
+            assert all(image.content for image in images)
+            assert opened == [], protocol
