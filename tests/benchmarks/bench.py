@@ -1,9 +1,12 @@
-"""hfimage's own cost, measured side by side with a hand-written floor and gradio_client.
+"""hfimage's own cost, measured side by side with a hand-written floor, gradio_client and g4f.
 
 Run from the repository root, after ``pip install ".[test]"``::
 
     python -m tests.benchmarks.bench            # about three minutes
     python -m tests.benchmarks.bench --quick    # fewer rounds, for a smoke run
+
+The g4f rows need ``pip install g4f`` as well (not a test dependency: it is large); without
+it they are skipped with a line that says so.
 
 It starts its own servers on 127.0.0.1 (a real Gradio app, and hfimage's fake servers in
 processes of their own) and prints a table of medians and ratios, and whether each target holds.
@@ -68,16 +71,13 @@ INPUTS = ["a fox", 5, False, 256, 256, 2]
 
 
 def floor_call(session: requests.Session, root: str, inputs: list[object] = INPUTS) -> None:
-    """The least any client can do: POST the inputs, read the stream to the result's data."""
+    """The least any client can do: POST the inputs, read the stream to its end (which lets the
+    connection be reused, as hfimage does), and find the result's data."""
     event_id = session.post(f"{root}/gradio_api/call/infer", json={"data": inputs}, timeout=30).json()["event_id"]
     with session.get(f"{root}/gradio_api/call/infer/{event_id}", stream=True, timeout=30) as response:
-        complete = False
-        for line in response.iter_lines():
-            if line == b"event: complete":
-                complete = True
-            elif complete and line.startswith(b"data:"):
-                return
-    raise RuntimeError("no complete event")
+        lines = [line for line in response.iter_lines() if line]
+    if lines[-2:-1] != [b"event: complete"] or not lines[-1].startswith(b"data:"):
+        raise RuntimeError("no complete event")
 
 
 def per_call(rounds: int) -> None:
@@ -122,6 +122,64 @@ def per_call(rounds: int) -> None:
         call_client.close()
         auto_client.close()
     finally:
+        stop(servers)
+
+
+# Against g4f, whose providers hfimage replaces, on a real SD 3.5-shaped Gradio server.
+
+SD35_PARAMS = {"negative_prompt": "", "seed": 5, "width": 512, "height": 512, "guidance_scale": 4.5, "steps": 2}
+
+
+def against_g4f(rounds: int) -> None:
+    print("against g4f (real Gradio server shaped like SD 3.5: two previews, then the image)", flush=True)
+    try:
+        from g4f.Provider.hf_space.StabilityAI_SD35Large import StabilityAI_SD35Large as G4fSD35
+    except ImportError:
+        report("g4f rows", "skipped: g4f is not installed (pip install g4f)")
+        return
+    import asyncio
+
+    from hfimage.providers import StabilityAI_SD35Large
+
+    servers = start(sys.executable, "current", ("sd35",))
+    root = servers.url["sd35"]
+    local_g4f = type("LocalSD35", (G4fSD35,), {"url": root})
+    loop = asyncio.new_event_loop()  # one loop for every g4f call: its start-up is not counted against it
+
+    async def g4f_call() -> str:
+        """Read g4f's generator to its end (leaving it early leaks its aiohttp session)."""
+        items = [
+            item
+            async for item in local_g4f.create_async_generator(
+                "sd-3.5-large", [{"role": "user", "content": "a fox"}], negative_prompt="", seed=5,
+                randomize_seed=False, width=512, height=512, guidance_scale=4.5, num_inference_steps=2,
+            )
+        ]  # fmt: skip
+        if type(items[-1]).__name__ != "ImageResponse":
+            raise RuntimeError(f"g4f gave no image: {items}")
+        return str(items[-1])
+
+    try:
+        client = hfimage.Client(protocol="call")
+        provider = StabilityAI_SD35Large(url=root)
+        calls = {
+            "hfimage": lambda: client.generate("a fox", provider=provider, **SD35_PARAMS),
+            "g4f": lambda: loop.run_until_complete(g4f_call()),
+        }
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in calls}
+        for call in calls.values():
+            call()
+        for _ in range(rounds):
+            for name, call in calls.items():
+                runs[name].append(timed(call))
+        for name in calls:
+            wall, cpu = (median([run[part] for run in runs[name]]) for part in (0, 1))
+            report(f"median wall / CPU per call, {name}", f"{wall * 1000:.1f} ms / {cpu * 1000:.2f} ms")
+        ratio = median([ours[0] / theirs[0] for ours, theirs in zip(runs["hfimage"], runs["g4f"], strict=True)])
+        report("hfimage wall vs g4f StabilityAI_SD35Large, median of pair ratios", f"{ratio:.2f}x")
+        client.close()
+    finally:
+        loop.close()
         stop(servers)
 
 
@@ -285,6 +343,7 @@ def main() -> int:
     quick = parser.parse_args().quick
     print(f"hfimage {hfimage.__version__}, Python {sys.version.split()[0]}", flush=True)
     per_call(rounds=5 if quick else 30)
+    against_g4f(rounds=5 if quick else 30)
     imports(runs=3 if quick else 15)
     concurrency((16, 64) if quick else (16, 64, 256))
     memory(megabytes=16 if quick else 64)
