@@ -11,10 +11,11 @@ from .errors import HFImageError, InvalidRequestError
 T = TypeVar("T")
 
 
-def check_concurrency(concurrency: object) -> int:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise InvalidRequestError(f"concurrency must be a whole number of at least 1; got {concurrency!r}.")
-    return concurrency
+def check_count(name: str, value: object) -> int:
+    """``value`` if it is a whole number of at least 1 (how many at once), else InvalidRequestError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidRequestError(f"{name} must be a whole number of at least 1; got {value!r}.")
+    return value
 
 
 def run_many(

@@ -99,12 +99,18 @@ class _Session(requests.Session):
 class Transport:
     """One HTTP session, shared by every call of a client, with hfimage's timeouts and error mapping."""
 
-    def __init__(self, *, connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        max_connections: int = POOL_SIZE,
+    ) -> None:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._session = _Session()
         self._session.headers["User-Agent"] = USER_AGENT
-        adapter = requests.adapters.HTTPAdapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE)
+        adapter = requests.adapters.HTTPAdapter(pool_connections=POOL_SIZE, pool_maxsize=max_connections)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
 

@@ -9,13 +9,13 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._batch import check_concurrency, run_many
+from ._batch import check_count, run_many
 from ._cancel import Cancellation
 from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
 from ._deadline import Deadline
 from ._download import ImageSource
 from ._gradio import SpaceDirectory
-from ._http import Channel, Credential, Transport
+from ._http import POOL_SIZE, Channel, Credential, Transport
 from ._lazy import Lazy
 from ._output import Output
 from ._quota_memory import QuotaMemory
@@ -94,7 +94,9 @@ class Client:
     ``protocol`` picks the Gradio route: ``"auto"`` (the queue route where the space offers
     it, else the call route), ``"queue"`` or ``"call"``. A provider that reports running out
     of GPU quota is skipped by this client's later calls, while others can serve, until its
-    retry time has passed. Use it as a context manager, or call ``close()``.
+    retry time has passed. ``max_connections`` is how many connections to each host it keeps
+    open for reuse: at least the number of threads that call it at once. Use it as a context
+    manager, or call ``close()``.
     """
 
     def __init__(
@@ -104,12 +106,13 @@ class Client:
         timeout: float | None = None,
         *,
         protocol: str = "auto",
+        max_connections: int = POOL_SIZE,
     ) -> None:
         self._token = _check_token(token)
         self.proxy = _check_proxy(proxy)
         self.timeout = _check_timeout(timeout)
         self.protocol = _check_protocol(protocol)
-        self._transport = Transport()
+        self._transport = Transport(max_connections=check_count("max_connections", max_connections))
         self._spaces = SpaceDirectory()
         self._quota = QuotaMemory()
         self._closed = False
@@ -159,7 +162,7 @@ class Client:
     def _check_batch(self, concurrency: object, params: GenerateParams) -> int:
         """Refuse, before anything is sent, a concurrency or parameters that are wrong for every prompt."""
         self._plan("a check of the parameters", **params)
-        return check_concurrency(concurrency)
+        return check_count("concurrency", concurrency)
 
     def _final(
         self,

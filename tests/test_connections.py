@@ -1,12 +1,15 @@
 """Connections: a client reuses one from call to call on both routes, because it reads each event
 stream to its end; a stream that goes on after its result costs only its own connection."""
 
+import logging
 import time
 
+import anyio
 import pytest
 import urllib3.util.connection
 
 import hfimage
+import hfimage.aio
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large
 from hfimage.testing import FakeSpace, heartbeat, pause
 
@@ -55,3 +58,29 @@ def test_against_real_gradio_no_call_after_the_first_opens_a_connection(gradio, 
             images = [client.generate(f"a castle {index}", provider=provider, seed=1) for index in range(3)]
             assert all(image.content for image in images)
             assert opened == [], protocol
+
+
+def test_an_async_client_keeps_a_connection_for_each_worker(caplog):
+    async def main(space):
+        provider = BlackForestLabs_Flux1Schnell(url=space.url)
+        async with hfimage.aio.Client(max_concurrency=100) as client, anyio.create_task_group() as group:
+            for index in range(100):
+                group.start_soon(lambda index=index: client.generate(f"a fox {index}", provider=provider))
+
+    with FakeSpace(delay=0.3) as space, caplog.at_level(logging.WARNING, logger="urllib3"):
+        anyio.run(main, space)
+    assert len(space.requests) == 1 + 100 * 3
+    assert space.connections <= 101  # one per worker: none opened per request
+    assert [record.getMessage() for record in caplog.records] == []  # urllib3 discarded no connection
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: hfimage.Client(max_connections=0), "max_connections must be a whole number of at least 1; got 0"),
+        (lambda: hfimage.aio.Client(max_concurrency=1.5), "max_concurrency must be a whole number of at least 1"),
+    ],
+)
+def test_pool_sizes_are_checked(make, message):
+    with pytest.raises(hfimage.InvalidRequestError, match=message):
+        make()

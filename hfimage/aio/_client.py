@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import anyio
 import anyio.lowlevel
 
+from .._batch import check_count
+from .._http import POOL_SIZE
 from .._lazy import Lazy
 from ..client import Client as SyncClient
 from ..client import GenerateParams
@@ -40,8 +42,12 @@ class Client:
         protocol: str = "auto",
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
-        self._sync = SyncClient(token=token, proxy=proxy, timeout=timeout, protocol=protocol)
-        self.max_concurrency = max_concurrency
+        self.max_concurrency = check_count("max_concurrency", max_concurrency)
+        # A connection for each worker, so none is opened and thrown away per request.
+        connections = max(POOL_SIZE, self.max_concurrency)
+        self._sync = SyncClient(
+            token=token, proxy=proxy, timeout=timeout, protocol=protocol, max_connections=connections
+        )
         self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
         self._lock = threading.Lock()
 
