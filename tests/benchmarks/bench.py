@@ -70,14 +70,17 @@ def timed(call: Callable[[], object]) -> tuple[float, float]:
 INPUTS = ["a fox", 5, False, 256, 256, 2]
 
 
-def floor_call(session: requests.Session, root: str, inputs: list[object] = INPUTS) -> None:
+def floor_call(session: requests.Session, root: str, inputs: list[object] = INPUTS, *, download: bool = False) -> None:
     """The least any client can do: POST the inputs, read the stream to its end (which lets the
-    connection be reused, as hfimage does), and find the result's data."""
+    connection be reused, as hfimage does), find the result's data, and with ``download`` fetch
+    the image's bytes (as ``hfimage.aio`` does)."""
     event_id = session.post(f"{root}/gradio_api/call/infer", json={"data": inputs}, timeout=30).json()["event_id"]
     with session.get(f"{root}/gradio_api/call/infer/{event_id}", stream=True, timeout=30) as response:
         lines = [line for line in response.iter_lines() if line]
     if lines[-2:-1] != [b"event: complete"] or not lines[-1].startswith(b"data:"):
         raise RuntimeError("no complete event")
+    if download:
+        session.get(json.loads(lines[-1][5:])[0]["url"], timeout=30).raise_for_status()
 
 
 def per_call(rounds: int) -> None:
@@ -253,12 +256,14 @@ def concurrency(sizes: tuple[int, ...]) -> None:
 
 
 def floor_wave(url: str, count: int) -> float:
-    """The floor's loop in ``count`` threads at once: what requests and the server allow."""
+    """The floor's loop, with the download, in ``count`` threads at once: what requests and the server allow."""
     session = requests.Session()
     session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=count, pool_maxsize=max(count, 10)))
-    floor_call(session, url, ["warm up", 0, True, 768, 768, 2])
+    floor_call(session, url, ["warm up", 0, True, 768, 768, 2], download=True)
     threads = [
-        threading.Thread(target=floor_call, args=(session, url, [f"p{index}", 0, True, 768, 768, 2]))
+        threading.Thread(
+            target=floor_call, args=(session, url, [f"p{index}", 0, True, 768, 768, 2]), kwargs={"download": True}
+        )
         for index in range(count)
     ]
     started = time.perf_counter()
