@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+"""The file extension of each image type hfimage accepts."""
+
 _SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
 )
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
     """``(mime type, file extension)`` of an image's bytes, or None if it is not a known image type."""
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    for magic, mime, extension in _SIGNATURES:
+        return "image/webp", EXTENSIONS["image/webp"]
+    for magic, mime in _SIGNATURES:
         if data.startswith(magic):
-            return mime, extension
+            return mime, EXTENSIONS[mime]
     return None

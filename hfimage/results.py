@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._convert import convert_for_name, pillow
 from ._download import ImageSource
 from ._imagetype import sniff
-from .errors import Attempt, MissingExtraError, ProtocolError
+from .errors import Attempt, ProtocolError
 
 
 class Event:
@@ -109,8 +110,10 @@ class _Picture(Event):
         """Write the image to ``path`` and return where it went.
 
         A directory gets a file named after the prompt and seed (never a name the server
-        suggests); a path without a suffix gets the image type's. The bytes stream to disk
-        unless already downloaded, and the file appears whole or not at all.
+        suggests); a path without a suffix gets the image type's. A suffix of another image
+        type (``.png``, ``.jpg``, ``.webp``, ``.gif``) converts the image to it, which needs the
+        ``pil`` extra. The bytes stream to disk unless already downloaded, and the file
+        appears whole or not at all.
         """
         target = Path(path)
         folder = target if target.is_dir() else target.parent
@@ -130,6 +133,8 @@ class _Picture(Event):
                 target = target / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
             elif not target.suffix:
                 target = target.with_suffix(extension)
+            else:
+                convert_for_name(Path(temporary), target, extension)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -146,13 +151,7 @@ class _Picture(Event):
 
     def to_pil(self) -> Any:
         """The image as a ``PIL.Image.Image``; needs the ``pil`` extra (``pip install 'hfimage[pil]'``)."""
-        try:
-            from PIL import Image as PILImage  # noqa: PLC0415 - optional, imported on use
-        except ImportError as exc:
-            raise MissingExtraError(
-                "to_pil() needs Pillow, which is not installed: pip install 'hfimage[pil]'"
-            ) from exc
-        picture = PILImage.open(io.BytesIO(self.content))
+        picture = pillow("to_pil()").open(io.BytesIO(self.content))
         picture.load()
         return picture
 

@@ -21,8 +21,8 @@ def _own_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
-def hfimage_cli(*args, stdin=None, cwd=None):
-    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
+def hfimage_cli(*args, stdin=None, cwd=None, **more_env):
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **more_env}
     env.pop("HF_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "hfimage", *args],
@@ -55,6 +55,29 @@ def test_generate_saves_the_image_and_prints_its_path(fake_space, tmp_path):
     assert "saved" in result.stderr
     assert "seed 9" in result.stderr
     assert posted_body(fake_space) == {"data": ["a red fox", 9, False, 768, 768, 2]}
+
+
+def test_an_output_suffix_of_another_type_converts_the_image(fake_space, tmp_path):
+    result = hfimage_cli("a red fox", "-o", str(tmp_path / "fox.webp"), "--url", fake_space.url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{tmp_path / 'fox.webp'}\n"
+    assert (tmp_path / "fox.webp").read_bytes()[8:12] == b"WEBP"
+
+
+def test_without_pillow_the_image_is_kept_in_its_own_type_with_a_note(fake_space, tmp_path):
+    (tmp_path / "no_pillow" / "PIL").mkdir(parents=True)
+    (tmp_path / "no_pillow" / "PIL" / "__init__.py").write_text("raise ImportError('Pillow is not here')\n")
+    out = tmp_path / "out"
+    result = hfimage_cli(
+        "a red fox", "-o", str(out / "fox.webp"), "--url", fake_space.url, PYTHONPATH=str(tmp_path / "no_pillow")
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{out / 'fox.png'}\n"
+    assert [path.name for path in out.iterdir()] == ["fox.png"]
+    assert (
+        "note: fox.webp names a WebP file, but the image is PNG. Save it as fox.png, or converting it needs Pillow, "
+        f"which is not installed: pip install 'hfimage[pil]'; saved {out / 'fox.png'} instead"
+    ) in result.stderr
 
 
 def test_options_mirror_the_parameters(fake_space, tmp_path):

@@ -72,6 +72,32 @@ def test_save_keeps_a_given_suffix_and_names_files_in_a_directory(image, tmp_pat
     assert image.save(tmp_path / "new" / "dir" / "x.png") == tmp_path / "new" / "dir" / "x.png"
 
 
+@pytest.mark.parametrize(("suffix", "kind"), [(".webp", "WEBP"), (".jpg", "JPEG"), (".JPEG", "JPEG"), (".gif", "GIF")])
+def test_save_converts_to_the_type_the_suffix_names(image, tmp_path, suffix, kind):
+    path = image.save(tmp_path / f"fox{suffix}")
+    assert path == tmp_path / f"fox{suffix}"
+    with PILImage.open(path) as saved:
+        assert (saved.format, saved.size) == (kind, (8, 8))
+        assert all(abs(a - b) <= 8 for a, b in zip(saved.convert("RGB").getpixel((3, 3)), RED, strict=True))
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_save_writes_the_bytes_as_they_are_when_the_suffix_matches_or_is_no_image_type(image, tmp_path):
+    assert image.save(tmp_path / "fox.png").read_bytes() == solid_png(8, 8, RED)
+    assert image.save(tmp_path / "fox.image").read_bytes() == solid_png(8, 8, RED)
+
+
+def test_a_conversion_without_pillow_says_what_to_do_and_leaves_no_file(image, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(MissingExtraError) as caught:
+        image.save(tmp_path / "fox.webp")
+    assert str(caught.value) == (
+        "fox.webp names a WebP file, but the image is PNG. Save it as fox.png, or converting it needs Pillow, "
+        "which is not installed: pip install 'hfimage[pil]'"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "hostile",
     ["../../escape.png", "/etc/passwd", "..\\..\\evil.png", "a/../../b.png", "%2e%2e/%2e%2e/up.png", "\x00.png"],

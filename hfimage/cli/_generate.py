@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .._describe import describe
+from .._imagetype import EXTENSIONS
+from ..errors import MissingExtraError
 from ..results import Image, Preview
 from ._codes import EXIT_OK
 from ._display import ProgressLine
@@ -56,13 +58,26 @@ def run(args: argparse.Namespace) -> int:
             progress.end()
         assert final is not None  # stream() ends with an Image or raises
         progress.show(f"{final.provider}: downloading")
-        path = final.save(args.output)
+        path = _save(final, args.output, progress)
         progress.end()
     progress.say(
         f"saved {path} ({final.width}x{final.height}, seed {final.seed}, {final.provider}, {final.elapsed:.1f} s)"
     )
     print(json.dumps(_result(final, path)) if args.json else path)
     return EXIT_OK
+
+
+def _save(image: Image, output: Path, progress: ProgressLine) -> Path:
+    """Save where asked; if that needs a conversion and Pillow is missing, keep the image's own type.
+
+    The image has cost a generation (and maybe GPU quota), so it is kept either way.
+    """
+    try:
+        return image.save(output)
+    except MissingExtraError as error:
+        path = image.save(output.with_name(output.stem + EXTENSIONS[image.mime_type]))
+        progress.say(f"note: {error}; saved {path} instead")
+        return path
 
 
 def _result(image: Image, path: Path) -> dict[str, Any]:
