@@ -169,18 +169,6 @@ class Transport:
             raise
         return response
 
-    def body(
-        self,
-        response: requests.Response,
-        *,
-        deadline: Deadline,
-        provider: str | None,
-        cancellation: Cancellation | None = None,
-        piece: int | None = None,
-    ) -> Body:
-        """The body of a streamed response, read chunk by chunk within ``deadline``."""
-        return Body(self, response, deadline=deadline, provider=provider, cancellation=cancellation, piece=piece)
-
     def network_error(self, exc: Exception, url: str, deadline: Deadline, provider: str | None) -> HFImageError:
         host = host_of(url)
         if _is_timeout(exc):
@@ -268,6 +256,7 @@ class Body(Iterator[bytes]):
     ) -> None:
         self._transport = transport
         self._response = response
+        self._url = response.url
         self._deadline = deadline
         self._provider = provider
         self._cancellation = cancellation
@@ -276,9 +265,8 @@ class Body(Iterator[bytes]):
     def __next__(self) -> bytes:
         while True:
             remaining = self._deadline.remaining()
-            url = self._response.url
             if remaining <= 0:
-                raise TimeoutError(self._deadline.message(f"waiting for {host_of(url)}"), provider=self._provider)
+                raise TimeoutError(self._deadline.message(f"waiting for {host_of(self._url)}"), provider=self._provider)
             sock = _socket_of(self._response)
             if sock is not None:
                 with contextlib.suppress(OSError):  # closed under us: the read below says how
@@ -290,7 +278,7 @@ class Body(Iterator[bytes]):
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 if cancellation is not None:
                     cancellation.check()
-                raise self._transport.network_error(exc, url, self._deadline, self._provider) from exc
+                raise self._transport.network_error(exc, self._url, self._deadline, self._provider) from exc
             if chunk:
                 return chunk
 
@@ -461,8 +449,14 @@ class Channel:
             yield self.body(response)
 
     def body(self, response: requests.Response, *, piece: int | None = None) -> Body:
-        return self.transport.body(
-            response, deadline=self.deadline, provider=self.provider, cancellation=self.cancellation, piece=piece
+        """The body of a streamed response, read chunk by chunk within this call's deadline."""
+        return Body(
+            self.transport,
+            response,
+            deadline=self.deadline,
+            provider=self.provider,
+            cancellation=self.cancellation,
+            piece=piece,
         )
 
     def sleep(self, seconds: float) -> None:

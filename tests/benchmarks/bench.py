@@ -65,6 +65,35 @@ def timed(call: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+Timings = dict[str, list[tuple[float, float]]]
+"""Each call's wall and CPU seconds, round by round."""
+
+
+def side_by_side(
+    calls: dict[str, Callable[[], object]], rounds: int
+) -> tuple[dict[str, float], dict[str, float], Timings]:
+    """Warm each call up, then run them in turn ``rounds`` times and report each one's medians.
+
+    Returns the median wall and CPU seconds by name, and every round's timings.
+    """
+    for call in calls.values():  # warm up: connections, discovery, caches
+        call()
+    runs: Timings = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            runs[name].append(timed(call))
+    wall = {name: median([w for w, _ in values]) for name, values in runs.items()}
+    cpu = {name: median([c for _, c in values]) for name, values in runs.items()}
+    for name in calls:
+        report(f"median wall / CPU per call, {name}", f"{wall[name] * 1000:.1f} ms / {cpu[name] * 1000:.2f} ms")
+    return wall, cpu, runs
+
+
+def pair_ratio(runs: Timings, ours: str, theirs: str) -> float:
+    """The median, over rounds, of ``ours``' wall time over ``theirs``' in the same round."""
+    return median([mine[0] / other[0] for mine, other in zip(runs[ours], runs[theirs], strict=True)])
+
+
 # Per-call overhead against a real Gradio server whose function returns at once.
 
 INPUTS = ["a fox", 5, False, 256, 256, 2]
@@ -96,9 +125,6 @@ def per_call(rounds: int) -> None:
         auto_client = hfimage.Client()
         gradio = GradioClient(root, verbose=False)
         params = {"provider": provider, "seed": 5, "width": 256, "height": 256}
-        runs: dict[str, list[tuple[float, float]]] = {
-            name: [] for name in ("floor", "call", "auto", "call+bytes", "gc")
-        }
         calls = {
             "floor": lambda: floor_call(session, root),
             "call": lambda: call_client.generate("a fox", **params),
@@ -106,17 +132,9 @@ def per_call(rounds: int) -> None:
             "call+bytes": lambda: call_client.generate("a fox", **params).content,
             "gc": lambda: gradio.predict(*INPUTS, api_name="/infer"),
         }
-        for call in calls.values():  # warm up: connections, discovery, caches
-            call()
-        for _ in range(rounds):
-            for name, call in calls.items():
-                runs[name].append(timed(call))
-        wall = {name: median([w for w, _ in values]) for name, values in runs.items()}
-        cpu = {name: median([c for _, c in values]) for name, values in runs.items()}
-        ratio = median([h[0] / f[0] for h, f in zip(runs["call"], runs["floor"], strict=True)])
+        wall, cpu, runs = side_by_side(calls, rounds)
+        ratio = pair_ratio(runs, "call", "floor")
         cpu_ratio = cpu["call"] / cpu["floor"]
-        for name in calls:
-            report(f"median wall / CPU per call, {name}", f"{wall[name] * 1000:.1f} ms / {cpu[name] * 1000:.2f} ms")
         report("hfimage (call route) wall vs floor, median of pair ratios", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05)
         report("hfimage client CPU vs floor", f"{cpu_ratio:.2f}x", "<= 1.25x", cpu_ratio <= 1.25)
         gc_ratio = wall["call+bytes"] / wall["gc"]
@@ -169,16 +187,8 @@ def against_g4f(rounds: int) -> None:
             "hfimage": lambda: client.generate("a fox", provider=provider, **SD35_PARAMS),
             "g4f": lambda: loop.run_until_complete(g4f_call()),
         }
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in calls}
-        for call in calls.values():
-            call()
-        for _ in range(rounds):
-            for name, call in calls.items():
-                runs[name].append(timed(call))
-        for name in calls:
-            wall, cpu = (median([run[part] for run in runs[name]]) for part in (0, 1))
-            report(f"median wall / CPU per call, {name}", f"{wall * 1000:.1f} ms / {cpu * 1000:.2f} ms")
-        ratio = median([ours[0] / theirs[0] for ours, theirs in zip(runs["hfimage"], runs["g4f"], strict=True)])
+        _, _, runs = side_by_side(calls, rounds)
+        ratio = pair_ratio(runs, "hfimage", "g4f")
         report("hfimage wall vs g4f StabilityAI_SD35Large, median of pair ratios", f"{ratio:.2f}x")
         client.close()
     finally:
