@@ -10,10 +10,12 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ._gradio import SpaceInfo, app_error, decode, image_and_seed
+from ._gradio import SpaceInfo, app_error, decode, event_id_of, image_and_seed
 from ._http import Channel
+from ._json import reading
 from ._output import Output, PreviewHold, finishing
 from ._sse import sse_events
+from ._text import excerpt
 from .errors import ProtocolError
 
 log = logging.getLogger("hfimage")
@@ -22,14 +24,11 @@ log = logging.getLogger("hfimage")
 def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any]) -> Iterator[Output]:
     """Run one job on the call route; previews first, the final image last, or a typed error."""
     started = channel.post_json(space.api_url(f"/call/{api_name}"), {"data": list(inputs)})
-    event_id = started.get("event_id") if isinstance(started, dict) else None
-    if not isinstance(event_id, str) or not event_id:
-        raise ProtocolError(
-            f"{channel.provider} accepted the job but sent no event id: {str(started)[:200]!r}",
-            provider=channel.provider,
-        )
+    event_id = event_id_of(started, channel.provider)
     with channel.event_stream(space.api_url(f"/call/{api_name}/{event_id}")) as body:
-        yield from finishing(_read_events(sse_events(body), space, channel.provider), body.finish)
+        events = sse_events(body, channel.provider, channel.secret)
+        with reading(channel.provider, "an event"):
+            yield from finishing(_read_events(events, space, channel.provider), body.finish)
 
 
 def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str) -> Iterator[Output]:
@@ -43,13 +42,13 @@ def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: 
         if name not in ("generating", "complete"):
             log.debug("%s: ignoring unknown event %r", provider, name)
             continue
-        url, seed = image_and_seed(decode(data, provider), space)
+        url, seed = image_and_seed(decode(data, provider), space, provider)
         if name == "generating":
             yield from hold.preview(url, seed)
             continue
         if url is None:
             raise ProtocolError(
-                f"{provider} finished without an image in its output: {data[:200]!r}", provider=provider
+                f"{provider} finished without an image in its output: {excerpt(data)!r}", provider=provider
             )
         yield from hold.final(url, seed)
         return

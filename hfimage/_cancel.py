@@ -1,7 +1,8 @@
 """Stopping a call from another thread, promptly, whatever it is waiting for.
 
-A blocked socket read does not notice a flag, so a cancellation also shuts down the
-sockets of the streams the call is reading; waits between polls are interruptible.
+A blocked socket read does not notice a flag, so cancelling also tells every watch of the
+call (see ``_watch``) to shut down the sockets it is using; waits between polls are
+interruptible.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 
 
 class Cancelled(Exception):  # noqa: N818 - a signal, not an error
@@ -22,19 +23,31 @@ class Cancellation:
     def __init__(self) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
-        self._sockets: set[socket.socket] = set()
+        self._listeners: set[Callable[[], None]] = set()
 
     @property
     def cancelled(self) -> bool:
         return self._event.is_set()
 
     def cancel(self) -> None:
-        """Cancel: wake any wait and shut down every socket being read."""
+        """Cancel: wake any wait and tell every listener (each shuts down the sockets it uses)."""
         with self._lock:
             self._event.set()
-            sockets = list(self._sockets)
-        for sock in sockets:
-            _shut(sock)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
+
+    def listen(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` on cancellation (at once, if already cancelled) until ``forget()``."""
+        with self._lock:
+            self._listeners.add(listener)
+            cancelled = self._event.is_set()
+        if cancelled:
+            listener()
+
+    def forget(self, listener: Callable[[], None]) -> None:
+        with self._lock:
+            self._listeners.discard(listener)
 
     def check(self) -> None:
         if self._event.is_set():
@@ -45,24 +58,8 @@ class Cancellation:
         if self._event.wait(seconds):
             raise Cancelled
 
-    @contextlib.contextmanager
-    def watching(self, sock: socket.socket | None) -> Iterator[None]:
-        """While inside, cancelling shuts ``sock`` down (at once, if already cancelled)."""
-        if sock is None:
-            yield
-            return
-        with self._lock:
-            self._sockets.add(sock)
-            cancelled = self._event.is_set()
-        if cancelled:
-            _shut(sock)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._sockets.discard(sock)
 
-
-def _shut(sock: socket.socket) -> None:
+def shut(sock: socket.socket) -> None:
+    """End every blocked read or write on ``sock`` at once."""
     with contextlib.suppress(OSError):  # already closed: nothing left to wake
         sock.shutdown(socket.SHUT_RDWR)

@@ -24,6 +24,12 @@ class Deadline:
         """Seconds left; never negative."""
         return max(0.0, self.seconds - self.elapsed)
 
+    def ends_at(self) -> float | None:
+        """When the deadline passes on ``time.monotonic()``; None on any other clock."""
+        if self._clock is not time.monotonic:
+            return None
+        return self._start + self.seconds
+
     @property
     def expired(self) -> bool:
         return self.remaining() <= 0.0

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
+from ._cancel import Cancellation
 from ._deadline import Deadline
 from ._http import Channel, Credential, Transport
 from ._imagetype import sniff
 from ._text import handed_over
+from ._urls import server_url
 from .errors import HFImageError, ProtocolError
 
 MAX_IMAGE_BYTES = 256 * 2**20
@@ -22,8 +23,7 @@ _SNIFF_BYTES = 12
 def download(channel: Channel, url: str, sink: BinaryIO, *, max_bytes: int = MAX_IMAGE_BYTES) -> None:
     """Write the image at ``url`` to ``sink``, or raise a typed error (the sink may hold a part of it)."""
     who = channel.provider
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise ProtocolError(f"{who} sent an image URL hfimage will not fetch: {url[:100]!r}", provider=who)
+    server_url(url, who)
     response = channel.request("GET", url, stream=True)
     with response:
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -55,6 +55,23 @@ def _check_image(head: bytes, who: str) -> None:
         )
 
 
+class CallScope:
+    """The deadline and cancellation of the call that made a picture, for as long as that call runs.
+
+    A download made during the call (``hfimage.aio`` fetches the final image in its worker, the
+    command line saves it as it arrives) ends with the call. One made after the call has
+    returned gets a deadline of its own, of the call's ``timeout``.
+    """
+
+    def __init__(self, deadline: Deadline, cancellation: Cancellation | None = None) -> None:
+        self.deadline = deadline
+        self.cancellation = cancellation
+        self.open = True
+
+    def close(self) -> None:
+        self.open = False
+
+
 @dataclass(frozen=True)
 class ImageSource:
     """Where a picture's bytes come from: the client's session, with the call's token, proxy and timeout."""
@@ -65,14 +82,20 @@ class ImageSource:
     proxy: str | None
     timeout: float
     secrets: frozenset[str] = frozenset()
+    call: CallScope | None = None
 
-    def read(self, url: str) -> bytes:
+    def read(self, url: str, cancellation: Cancellation | None = None) -> bytes:
         buffer = io.BytesIO()
-        self.write_to(url, buffer)
+        self.write_to(url, buffer, cancellation)
         return buffer.getvalue()
 
-    def write_to(self, url: str, sink: BinaryIO) -> None:
-        channel = Channel(self.transport, Deadline(self.timeout), self.provider, self.credential, self.proxy)
+    def write_to(self, url: str, sink: BinaryIO, cancellation: Cancellation | None = None) -> None:
+        """Download ``url`` into ``sink``, within the call's deadline while the call runs, else within a
+        deadline of its own; ``cancellation`` (after the call) stops it from another thread."""
+        call = self.call
+        if call is None or not call.open:
+            call = CallScope(Deadline(self.timeout), cancellation)
+        channel = Channel(self.transport, call.deadline, self.provider, self.credential, self.proxy, call.cancellation)
         try:
             download(channel, url, sink)
         except HFImageError as error:

@@ -7,7 +7,6 @@ an app's error text into a typed error.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Mapping, Sequence
@@ -16,8 +15,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ._http import Channel
+from ._json import parse_json, reading
 from ._quota import is_quota_message, quota_retry_after
-from ._text import plain
+from ._text import excerpt, plain
+from ._urls import file_path_problem, server_id, server_url
 from .errors import HFImageError, InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
 
 GRADIO5_PREFIX = "/gradio_api"
@@ -55,15 +56,31 @@ class SpaceInfo:
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
 
-    def file_url(self, path: str) -> str:
-        """Where a file the app produced can be downloaded; built from its path, not its (often wrong) url."""
+    def file_url(self, path: str, who: str) -> str:
+        """Where a file the app produced can be downloaded; built from its path, not its (often wrong) url.
+
+        Raises ProtocolError for a path or URL that could lead elsewhere than the app's files.
+        """
         if path.startswith(("http://", "https://")):
-            return path
+            return server_url(path, who)
+        problem = file_path_problem(path)
+        if problem is not None:
+            raise ProtocolError(
+                f"{who} sent a file path hfimage will not fetch ({problem}): {path[:100]!r}", provider=who
+            )
         return self.api_url("/file=" + quote(path, safe="/"))
 
 
 def parse_config(root: str, config: Any) -> SpaceInfo:
-    """A SpaceInfo from the JSON of ``{root}/config``; unknown parts are left out, not guessed."""
+    """A SpaceInfo from the JSON of ``{root}/config``; unknown parts are left out, not guessed.
+
+    Raises ProtocolError for a config of a shape no Gradio version sends.
+    """
+    with reading(root, "a config"):
+        return _parse_config(root, config)
+
+
+def _parse_config(root: str, config: Any) -> SpaceInfo:
     if not isinstance(config, dict):
         raise ProtocolError(f"{root}/config is not a Gradio config (got {type(config).__name__}).")
     prefix = config.get("api_prefix")
@@ -180,35 +197,46 @@ def check_inputs(space: SpaceInfo, api_name: str, named_inputs: Sequence[tuple[s
 
 
 def decode(data: str, provider: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as exc:
-        raise ProtocolError(f"{provider} sent an event that is not JSON: {data[:200]!r}", provider=provider) from exc
+    """An event's JSON data, or ProtocolError."""
+    return parse_json(data, provider)
 
 
-def image_and_seed(outputs: Any, space: SpaceInfo) -> tuple[str | None, int | None]:
-    """The download URL of the first image in an app's outputs, and the seed that follows it."""
+def event_id_of(answer: Any, provider: str) -> str:
+    """The event id in the answer to a job's POST; ProtocolError unless it is a plain id (it goes into URLs)."""
+    event_id = answer.get("event_id") if isinstance(answer, dict) else None
+    if event_id is None:
+        raise ProtocolError(
+            f"{provider} accepted the job but sent no event id: {excerpt(str(answer))!r}", provider=provider
+        )
+    return server_id(event_id, "an event id", provider)
+
+
+def image_and_seed(outputs: Any, space: SpaceInfo, provider: str) -> tuple[str | None, int | None]:
+    """The download URL of the first image in an app's outputs, and the seed that follows it.
+
+    Raises ProtocolError for a file path or URL that could lead elsewhere.
+    """
     if not isinstance(outputs, list):
         return None, None
     url: str | None = None
     seed: int | None = None
     for value in outputs:
         if url is None:
-            url = _file_url(value, space)
+            url = _file_url(value, space, provider)
         elif _is_integral(value):
             seed = int(value)
             break
     return url, seed
 
 
-def _file_url(value: Any, space: SpaceInfo) -> str | None:
+def _file_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
     if isinstance(value, dict):
         path = value.get("path")
         if isinstance(path, str) and path:
-            return space.file_url(path)
+            return space.file_url(path, provider)
         url = value.get("url")
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            return url
+        if isinstance(url, str) and url:
+            return server_url(url, provider)
     return None
 
 

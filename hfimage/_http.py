@@ -10,18 +10,24 @@ import contextlib
 import json
 import logging
 import socket
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ._cancel import Cancellation
 from ._deadline import Deadline
+from ._json import parse_json
 from ._text import excerpt, looks_like_html, mask, redact
+from ._urls import Origin, host_of, is_hf_origin, origin, url_problem
+from ._watch import Watch, released
 from .errors import (
     AuthenticationError,
     ConnectionError,
@@ -42,58 +48,147 @@ _ERROR_BODY_BYTES = 8192
 # What is left of a finished event stream is its last few bytes, sent at once by a healthy server.
 FINISH_SECONDS = 0.1
 FINISH_BYTES = 65536
+FINISH_CAP_SECONDS = 1.0
 HF_HEADER = "X-HF-Authorization"
 TOKEN_HEADERS = (HF_HEADER, "Authorization")
 USER_AGENT = "hfimage (+https://pypi.org/project/hfimage/)"
 
 
-def is_hf_host(host: str) -> bool:
-    """True for hosts of Hugging Face itself: ``*.hf.space``, ``huggingface.co`` and its subdomains."""
-    host = host.lower().rstrip(".")
-    return host.endswith(".hf.space") or host == "huggingface.co" or host.endswith(".huggingface.co")
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 @dataclass(frozen=True)
 class Credential:
-    """A Hugging Face token and the hosts it may reach.
+    """A Hugging Face token and the origins it may reach.
 
-    It goes to Hugging Face hosts, as ``X-HF-Authorization`` (the Hugging Face proxy strips it,
-    so a space's own code never sees it), and, as ``Authorization``, to ``own_host`` alone: the
-    host of a provider instance that was given this token explicitly.
+    It goes to Hugging Face hosts over HTTPS, as ``X-HF-Authorization`` (the Hugging Face
+    proxy strips it, so a space's own code never sees it), and, as ``Authorization``, to
+    ``own_origin`` alone: the scheme, host and port of a provider instance that was given
+    this token explicitly. Both are decided on the URL as urllib3 reads it to connect.
     """
 
     token: str
-    own_host: str | None = None
+    own_origin: Origin | None = None
 
     def headers_for(self, url: str) -> dict[str, str]:
-        host = host_of(url)
-        if urlsplit(url).scheme not in ("http", "https"):
+        where = origin(url)
+        if where is None:
             return {}
-        if is_hf_host(host):
+        if is_hf_origin(where):
             return {HF_HEADER: f"Bearer {self.token}"}
-        if self.own_host is not None and host == self.own_host:
+        if where == self.own_origin:
             return {"Authorization": f"Bearer {self.token}"}
         return {}
 
     def __repr__(self) -> str:
-        return f"Credential(token={mask(self.token)!r}, own_host={self.own_host!r})"
+        return f"Credential(token={mask(self.token)!r}, own_origin={self.own_origin!r})"
+
+
+class _RefusedRedirect(requests.RequestException):
+    """A redirect whose target a server could have written to mislead; it is not followed."""
+
+    def __init__(self, target: str, problem: str) -> None:
+        super().__init__(f"{problem}: {target[:100]!r}")
+        self.problem = problem
 
 
 class _Session(requests.Session):
-    """A session that drops every token header when a redirect leaves the host.
-
-    requests drops ``Authorization`` itself, but not ``X-HF-Authorization``.
+    """A session that follows only unambiguous redirects, and drops every token header when one
+    leaves the origin (scheme, host or port): requests drops ``Authorization`` on a change of
+    host only, and never ``X-HF-Authorization``.
     """
 
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)
+        problem = None if target is None else url_problem(target, relative=True)
+        if target is not None and problem is not None:
+            resp.close()
+            raise _RefusedRedirect(target, problem)
+        return target
+
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
-        if host_of(response.request.url or "") != host_of(prepared_request.url or ""):
+        if origin(response.request.url or "") != origin(prepared_request.url or ""):
             for name in TOKEN_HEADERS:
                 prepared_request.headers.pop(name, None)
         super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+
+
+class _InUse(threading.local):
+    """The watch of the request this thread is sending, and the sockets registered with it."""
+
+    watch: Watch | None = None
+    sockets: contextlib.ExitStack | None = None
+
+
+_in_use = _InUse()
+
+
+@contextlib.contextmanager
+def _sending(watch: Watch) -> Iterator[None]:
+    """While inside, every socket this thread's request connects or reuses is under ``watch``."""
+    with contextlib.ExitStack() as sockets:
+        _in_use.watch, _in_use.sockets = watch, sockets
+        try:
+            yield
+        finally:
+            _in_use.watch = _in_use.sockets = None
+
+
+def _register(sock: socket.socket | None) -> None:
+    if _in_use.watch is not None and _in_use.sockets is not None and sock is not None:
+        _in_use.sockets.enter_context(_in_use.watch.using(sock))
+
+
+class _Watched:
+    """A connection whose socket is under the sending request's watch from the moment it exists,
+    so that the deadline also cuts a stalled TLS handshake, proxy or response head."""
+
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        _register(sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _register(self.sock)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedTLSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _Releasing:
+    """A pool that takes each connection it gets back out of every call's watch."""
+
+    def _put_conn(self, conn: Any) -> None:
+        released(getattr(conn, "sock", None))
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class _WatchedPool(_Releasing, HTTPConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _WatchedTLSPool(_Releasing, HTTPSConnectionPool):
+    ConnectionCls = _WatchedTLSConnection
+
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with hfimage's watched connections, direct or through a proxy."""
+
+    _POOLS: ClassVar[dict[str, type[HTTPConnectionPool]]] = {"http": _WatchedPool, "https": _WatchedTLSPool}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = self._POOLS
+        return manager
 
 
 class Transport:
@@ -110,7 +205,7 @@ class Transport:
         self.read_timeout = read_timeout
         self._session = _Session()
         self._session.headers["User-Agent"] = USER_AGENT
-        adapter = requests.adapters.HTTPAdapter(pool_connections=POOL_SIZE, pool_maxsize=max_connections)
+        adapter = _Adapter(pool_connections=POOL_SIZE, pool_maxsize=max_connections)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
 
@@ -122,39 +217,46 @@ class Transport:
         method: str,
         url: str,
         *,
-        deadline: Deadline,
+        watch: Watch,
         provider: str | None,
         credential: Credential | None = None,
         proxy: str | None = None,
         json: Any = None,
         headers: dict[str, str] | None = None,
         stream: bool = False,
-        cancellation: Cancellation | None = None,
     ) -> requests.Response:
-        """Send one request; return a response with a 2xx status, or raise a typed error."""
-        if cancellation is not None:
-            cancellation.check()
-        doing = f"waiting for {host_of(url)}"
-        deadline.check(doing)
+        """Send one request; return a response with a 2xx status, or raise a typed error.
+
+        The whole exchange, from connecting to the last byte of a body that is not streamed,
+        ends at the watch's deadline or cancellation.
+        """
+        deadline = watch.deadline
+        if watch.cancellation is not None:
+            watch.cancellation.check()
+        deadline.check(f"waiting for {host_of(url)}")
         remaining = deadline.remaining()
-        all_headers = dict(headers or {})
-        if credential is not None:
-            all_headers.update(credential.headers_for(url))
+        prepared = self._session.prepare_request(requests.Request(method, url, headers=headers, json=json))
+        if credential is not None:  # scoped on the URL exactly as it will be sent
+            prepared.headers.update(credential.headers_for(prepared.url or ""))
+        proxies = {"http": proxy, "https": proxy} if proxy else {}
+        settings = self._session.merge_environment_settings(prepared.url, proxies, stream, None, None)
+        timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
         started = time.monotonic()
         try:
-            response = self._session.request(
-                method,
-                url,
-                json=json,
-                headers=all_headers,
-                stream=stream,
-                proxies={"http": proxy, "https": proxy} if proxy else None,
-                timeout=(min(self.connect_timeout, remaining), min(self.read_timeout, remaining)),
-            )
+            with _sending(watch):
+                response = self._session.send(prepared, timeout=timeout, allow_redirects=True, **settings)
+        except _RefusedRedirect as exc:
+            raise ProtocolError(
+                f"{provider or host_of(url)} redirected to a URL hfimage will not follow ({exc.problem}).",
+                provider=provider,
+            ) from None
         except requests.RequestException as exc:
-            if cancellation is not None:
-                cancellation.check()
+            if watch.cancellation is not None:
+                watch.cancellation.check()
             raise self.network_error(exc, url, deadline, provider) from exc
+        if watch.expired:  # cut at the deadline: what arrived may be a truncated body
+            response.close()
+            raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
         log.debug(
             "%s %s -> %s in %.3f s",
             method,
@@ -163,7 +265,7 @@ class Transport:
             time.monotonic() - started,
         )
         try:
-            check_status(response, provider)
+            check_status(response, provider, credential.token if credential else None)
         except HFImageError:
             response.close()
             raise
@@ -171,9 +273,9 @@ class Transport:
 
     def network_error(self, exc: Exception, url: str, deadline: Deadline, provider: str | None) -> HFImageError:
         host = host_of(url)
+        if deadline.expired:  # whatever broke, it broke because the watchdog cut it at the deadline
+            return TimeoutError(deadline.message(f"waiting for {host}"), provider=provider)
         if _is_timeout(exc):
-            if deadline.expired:
-                return TimeoutError(deadline.message(f"waiting for {host}"), provider=provider)
             if isinstance(exc, requests.ConnectTimeout):
                 return ConnectionError(
                     f"Could not connect to {host} within {self.connect_timeout:g} s. "
@@ -237,59 +339,67 @@ class Body(Iterator[bytes]):
     ``piece`` caps how much is read at once: None hands over each chunk of a chunked body as it
     comes (what an event stream needs), but reads a body of known length whole.
 
-    Before each read the socket's timeout is set to what is left of the deadline (at most
-    the read timeout), so a server that keeps sending heartbeats cannot outlive the deadline,
-    and a cancellation may shut the socket down, which ends a blocked read at once. Both only
-    while the response still owns its connection: once read to the end, urllib3 hands the
-    connection back to the pool, and another call's request may be using it.
+    While a read is under way, the response's socket is under the call's watch, so the read
+    ends at the deadline or on cancellation however slowly the server sends; between reads the
+    socket's own timeout (the read timeout) bounds silence. Only while the response still owns
+    its connection: once read to the end, urllib3 hands it back to the pool for other calls.
     """
 
-    def __init__(
-        self,
-        transport: Transport,
-        response: requests.Response,
-        *,
-        deadline: Deadline,
-        provider: str | None,
-        cancellation: Cancellation | None,
-        piece: int | None,
-    ) -> None:
+    def __init__(self, transport: Transport, response: requests.Response, *, watch: Watch, provider: str | None,
+                 piece: int | None) -> None:  # fmt: skip
         self._transport = transport
         self._response = response
         self._url = response.url
-        self._deadline = deadline
+        self._watch = watch
         self._provider = provider
-        self._cancellation = cancellation
         self._chunks = response.iter_content(chunk_size=piece)
+        self._soft_deadline: Deadline | None = None
+        self._quiet = transport.read_timeout
 
     def __next__(self) -> bytes:
+        watch = self._watch
         while True:
-            remaining = self._deadline.remaining()
-            if remaining <= 0:
-                raise TimeoutError(self._deadline.message(f"waiting for {host_of(self._url)}"), provider=self._provider)
+            remaining = watch.deadline.remaining()
+            if self._soft_deadline is not None:
+                remaining = min(remaining, self._soft_deadline.remaining())
+            if remaining <= 0 or watch.expired:
+                raise self._timeout()
             sock = _socket_of(self._response)
             if sock is not None:
                 with contextlib.suppress(OSError):  # closed under us: the read below says how
-                    sock.settimeout(min(self._transport.read_timeout, remaining))
-            cancellation = self._cancellation
+                    sock.settimeout(min(self._quiet, remaining))
             try:
-                with cancellation.watching(sock) if cancellation is not None else contextlib.nullcontext():
+                with watch.using(sock):
                     chunk: bytes = next(self._chunks)
+            except StopIteration:
+                self._check_cut()  # a body that ends when its connection closes ends when it is cut, too
+                raise
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-                if cancellation is not None:
-                    cancellation.check()
-                raise self._transport.network_error(exc, self._url, self._deadline, self._provider) from exc
+                self._check_cut()
+                raise self._transport.network_error(exc, self._url, watch.deadline, self._provider) from exc
             if chunk:
                 return chunk
+
+    def _check_cut(self) -> None:
+        if self._watch.cancellation is not None:
+            self._watch.cancellation.check()
+        if self._watch.expired:
+            raise self._timeout()
+
+    def _timeout(self) -> TimeoutError:
+        return TimeoutError(self._watch.deadline.message(f"waiting for {host_of(self._url)}"), provider=self._provider)
 
     def finish(self, seconds: float = FINISH_SECONDS, limit: int = FINISH_BYTES) -> bool:
         """Read the rest of a stream whose job is over; True if it ended in time.
 
         Reaching the end lets urllib3 hand the connection back to the pool, so the next call
-        skips a new TCP and TLS handshake. A server that goes on sending for more than
-        ``seconds`` or ``limit`` bytes only costs its connection, which closing drops.
+        skips a new TCP and TLS handshake. A server that stays silent for ``seconds``, or goes
+        on sending for more than ``limit`` bytes or ``FINISH_CAP_SECONDS``, only costs its
+        connection, which closing drops. Silence is measured by the socket, so a thread starved
+        of the CPU for a moment (many calls at once) does not lose a healthy connection.
         """
-        self._deadline = Deadline(min(seconds, self._deadline.remaining()))
+        self._quiet = seconds
+        self._soft_deadline = Deadline(FINISH_CAP_SECONDS)
         read = 0
         try:
             for chunk in self:
@@ -302,13 +412,18 @@ class Body(Iterator[bytes]):
 
 
 def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket a streamed response reads from. For a body that ends when the connection
+    closes, http.client has already let go of the connection and only its file holds the socket."""
     connection = getattr(response.raw, "_connection", None)
     sock = getattr(connection, "sock", None)
+    if sock is None:
+        reader = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)
     return sock if isinstance(sock, socket.socket) else None
 
 
-def error_body(response: requests.Response) -> str:
-    """At most a few KiB of a response's body, as text (the rest is never read)."""
+def error_body(response: requests.Response, secret: str | None = None) -> str:
+    """At most a few KiB of a response's body, as text (the rest is never read), ``secret`` masked."""
     data = b""
     try:
         for chunk in response.iter_content(chunk_size=1024):
@@ -317,7 +432,7 @@ def error_body(response: requests.Response) -> str:
                 break
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
         pass  # a partial body is still worth quoting in the error
-    return data[:_ERROR_BODY_BYTES].decode("utf-8", errors="replace")
+    return redact(data[:_ERROR_BODY_BYTES].decode("utf-8", errors="replace"), secret)
 
 
 def retry_after(value: str | None) -> float | None:
@@ -336,13 +451,13 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def check_status(response: requests.Response, provider: str | None) -> None:
-    """Raise the typed error for a non-2xx answer."""
+def check_status(response: requests.Response, provider: str | None, secret: str | None = None) -> None:
+    """Raise the typed error for a non-2xx answer; ``secret`` is masked in the body it quotes."""
     status = response.status_code
     if status < 400:
         return
     host = host_of(response.url)
-    body = error_body(response)
+    body = error_body(response, secret)
     detail = _detail(body)
     who = provider or host
     if status in (401, 403):
@@ -379,24 +494,26 @@ def _detail(body: str) -> str:
     """The ``detail`` of a JSON error body, else an excerpt of the body."""
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return excerpt(body)
     if isinstance(parsed, dict) and isinstance(parsed.get("detail"), str):
         return excerpt(parsed["detail"])
     return excerpt(body)
 
 
-def read_json(response: requests.Response, provider: str | None) -> Any:
+def read_json(response: requests.Response, provider: str | None, secret: str | None = None) -> Any:
     """The JSON body of a response; an HTML page or broken JSON becomes a typed error.
 
     Hugging Face's proxy answers for a sleeping or building space with an HTML page, so from
     its hosts a page means the space is unavailable; from any other host, a broken protocol.
+    A server that echoes ``secret`` gets it masked before anything reads the answer.
     """
     with response:
-        text = response.text
+        text = redact(response.text, secret)
     who = provider or host_of(response.url)
     if looks_like_html(text):
-        if not is_hf_host(host_of(response.url)):
+        where = origin(response.url)
+        if where is None or not is_hf_origin(where):
             raise ProtocolError(f"{who} answered with a web page instead of JSON: {excerpt(text)!r}", provider=provider)
         raise ServiceUnavailableError(
             f"{who} answered with a web page instead of its API: the space may be sleeping or building. "
@@ -404,12 +521,7 @@ def read_json(response: requests.Response, provider: str | None) -> Any:
             provider=provider,
             status_code=response.status_code,
         )
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise ProtocolError(
-            f"{who} answered with something that is not JSON: {excerpt(text)!r}", provider=provider
-        ) from exc
+    return parse_json(text, who)
 
 
 @dataclass(frozen=True)
@@ -422,24 +534,32 @@ class Channel:
     credential: Credential | None = None
     proxy: str | None = None
     cancellation: Cancellation | None = None
+    watch: Watch = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "watch", Watch(self.deadline, self.cancellation))
+
+    @property
+    def secret(self) -> str | None:
+        """The token this channel may send: masked in whatever its servers answer."""
+        return self.credential.token if self.credential is not None else None
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         return self.transport.request(
             method,
             url,
-            deadline=self.deadline,
+            watch=self.watch,
             provider=self.provider,
             credential=self.credential,
             proxy=self.proxy,
-            cancellation=self.cancellation,
             **kwargs,
         )
 
     def get_json(self, url: str) -> Any:
-        return read_json(self.request("GET", url), self.provider)
+        return read_json(self.request("GET", url), self.provider, self.secret)
 
     def post_json(self, url: str, body: Any, headers: dict[str, str] | None = None) -> Any:
-        return read_json(self.request("POST", url, json=body, headers=headers), self.provider)
+        return read_json(self.request("POST", url, json=body, headers=headers), self.provider, self.secret)
 
     @contextlib.contextmanager
     def event_stream(self, url: str) -> Iterator[Body]:
@@ -450,14 +570,7 @@ class Channel:
 
     def body(self, response: requests.Response, *, piece: int | None = None) -> Body:
         """The body of a streamed response, read chunk by chunk within this call's deadline."""
-        return Body(
-            self.transport,
-            response,
-            deadline=self.deadline,
-            provider=self.provider,
-            cancellation=self.cancellation,
-            piece=piece,
-        )
+        return Body(self.transport, response, watch=self.watch, provider=self.provider, piece=piece)
 
     def sleep(self, seconds: float) -> None:
         """Wait between polls; a cancellation cuts the wait short."""

@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ._http import Channel
+from ._json import reading
 from ._output import Output
 from ._poll import PollSchedule, polls
-from ._text import plain
+from ._text import excerpt, plain
+from ._urls import server_id, server_url
 from .errors import ConnectionError, ProtocolError, ProviderError, ServiceUnavailableError, TimeoutError
 from .results import Event, Status
 
@@ -33,7 +35,7 @@ class Progress:
 def read_progress(answer: Any, provider: str) -> Progress:
     """What a ``/progress`` answer says; an answer of unknown shape is a ProtocolError."""
     if not isinstance(answer, dict):
-        raise ProtocolError(f"{provider} answered a progress poll with {str(answer)[:200]!r}.", provider=provider)
+        raise ProtocolError(f"{provider} answered a progress poll with {excerpt(str(answer))!r}.", provider=provider)
     url = answer.get("final_image_url")
     status = answer.get("status")
     if url:
@@ -42,7 +44,7 @@ def read_progress(answer: Any, provider: str) -> Progress:
         return Progress("done", url)
     if not isinstance(status, str):
         raise ProtocolError(
-            f"{provider} answered a progress poll without a status: {str(answer)[:200]!r}.", provider=provider
+            f"{provider} answered a progress poll without a status: {excerpt(str(answer))!r}.", provider=provider
         )
     if "error" in status.lower():
         return Progress("failed", plain(status))
@@ -73,13 +75,26 @@ def run_task(
 ) -> Iterator[Output | Event]:
     """Start one task and poll it: Status events while it runs, then the final image, or a typed error."""
     headers = headers_for(site)
+    who = channel.provider
     started = channel.post_json(f"{site}/txt2img", body, headers=headers)
     task_id = started.get("task_id") if isinstance(started, dict) else None
-    if not isinstance(task_id, (str, int)) or isinstance(task_id, bool) or task_id == "":
-        raise ProtocolError(
-            f"{channel.provider} did not start the task (no task_id): {str(started)[:200]!r}",
-            provider=channel.provider,
-        )
+    if task_id is None or task_id == "":
+        raise ProtocolError(f"{who} did not start the task (no task_id): {excerpt(str(started))!r}", provider=who)
+    server_id(task_id, "a task id", who)
+    with reading(who, "a progress answer"):
+        yield from _poll(channel, site, task_id, headers, seed=seed, schedule=schedule, sleep=sleep)
+
+
+def _poll(
+    channel: Channel,
+    site: str,
+    task_id: str | int,
+    headers: dict[str, str],
+    *,
+    seed: int | None,
+    schedule: PollSchedule,
+    sleep: Callable[[float], None] | None,
+) -> Iterator[Output | Event]:
     failures = 0
     last_status: str | None = None
     for _ in polls(channel.deadline, schedule, sleep=sleep or channel.sleep):
@@ -93,7 +108,7 @@ def run_task(
         failures = 0
         progress = read_progress(answer, channel.provider)
         if progress.state == "done":
-            yield Output(urljoin(f"{site}/", progress.detail), seed, final=True)
+            yield Output(server_url(urljoin(f"{site}/", progress.detail), channel.provider), seed, final=True)
             return
         if progress.state == "failed":
             raise ProviderError(f"{channel.provider} failed: {progress.detail}", provider=channel.provider)

@@ -14,11 +14,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ._diff import apply_diff
-from ._gradio import Endpoint, SpaceInfo, app_error, decode, image_and_seed
+from ._gradio import Endpoint, SpaceInfo, app_error, decode, event_id_of, image_and_seed
 from ._http import Channel
+from ._json import reading
 from ._output import Output, PreviewHold, finishing
 from ._sse import sse_events
-from ._text import plain
+from ._text import excerpt, plain
 from .errors import ProtocolError, ServiceUnavailableError
 from .results import Event, Notice, Progress, Queued, Started
 
@@ -44,21 +45,16 @@ def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequenc
         "trigger_id": None,
     }
     joined = channel.post_json(space.api_url("/queue/join"), body)
-    event_id = joined.get("event_id") if isinstance(joined, dict) else None
-    if not isinstance(event_id, str) or not event_id:
-        raise ProtocolError(
-            f"{channel.provider} accepted the job but sent no event id: {str(joined)[:200]!r}",
-            provider=channel.provider,
-        )
-    return session, event_id
+    return session, event_id_of(joined, channel.provider)
 
 
 def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> Iterator[Output | Event]:
     """Follow a joined job on its session's stream: progress, previews, then the final image."""
     url = space.api_url("/queue/data?" + urlencode({"session_hash": session}))
     with channel.event_stream(url) as body:
-        messages = (decode(data, channel.provider) for _, data in sse_events(body))
-        yield from finishing(_follow(messages, space, event_id, channel.provider), body.finish)
+        messages = (decode(data, channel.provider) for _, data in sse_events(body, channel.provider, channel.secret))
+        with reading(channel.provider, "a queue message"):
+            yield from finishing(_follow(messages, space, event_id, channel.provider), body.finish)
 
 
 def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: str) -> Iterator[Output | Event]:
@@ -66,7 +62,9 @@ def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: 
     outputs: Any = None
     for message in messages:
         if not isinstance(message, dict) or not isinstance(message.get("msg"), str):
-            raise ProtocolError(f"{provider} sent a queue message hfimage does not know: {str(message)[:200]!r}")
+            raise ProtocolError(
+                f"{provider} sent a queue message hfimage does not know: {excerpt(str(message))!r}", provider=provider
+            )
         kind = message["msg"]
         if kind == "close_stream":
             break
@@ -78,7 +76,7 @@ def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: 
             yield from hold.release()
         elif kind == "process_generating":
             outputs = _outputs(message, outputs, provider)
-            yield from hold.preview(*image_and_seed(outputs, space))
+            yield from hold.preview(*image_and_seed(outputs, space, provider))
         elif kind == "process_completed":
             yield from _completed(message, space, provider, hold)
             return
@@ -137,9 +135,11 @@ def _completed(message: dict[str, Any], space: SpaceInfo, provider: str, hold: P
     if not message.get("success", False):
         detail = output.get("error")
         raise app_error(detail if isinstance(detail, str) else None, provider)
-    url, seed = image_and_seed(output.get("data"), space)
+    url, seed = image_and_seed(output.get("data"), space, provider)
     if url is None:
-        raise ProtocolError(f"{provider} finished without an image in its output: {str(output)[:200]!r}")
+        raise ProtocolError(
+            f"{provider} finished without an image in its output: {excerpt(str(output))!r}", provider=provider
+        )
     yield from hold.final(url, seed)
 
 
@@ -148,11 +148,13 @@ def _outputs(message: dict[str, Any], previous: Any, provider: str) -> Any:
     output = message.get("output")
     data = output.get("data") if isinstance(output, dict) else None
     if not isinstance(data, list):
-        raise ProtocolError(f"{provider} sent intermediate outputs of unknown shape: {str(output)[:200]!r}")
+        raise ProtocolError(
+            f"{provider} sent intermediate outputs of unknown shape: {excerpt(str(output))!r}", provider=provider
+        )
     if previous is None:
         return data
     if len(data) != len(previous):
-        raise ProtocolError(f"{provider} sent {len(data)} output diffs for {len(previous)} outputs.")
+        raise ProtocolError(f"{provider} sent {len(data)} output diffs for {len(previous)} outputs.", provider=provider)
     return [apply_diff(old, edits) for old, edits in zip(previous, data, strict=True)]
 
 

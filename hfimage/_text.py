@@ -37,6 +37,13 @@ def redact(text: str, secret: str | None) -> str:
     return text.replace(secret, mask(secret))
 
 
+def _scrubbed(value: object, secrets: tuple[str, ...]) -> object:
+    if isinstance(value, str):
+        for secret in secrets:
+            value = redact(value, secret)
+    return value
+
+
 def mask(secret: str) -> str:
     """A recognisable but useless stand-in for a secret, e.g. ``hf_***``."""
     return secret[:3] + "***" if secret.startswith("hf_") else "***"
@@ -47,21 +54,35 @@ def handed_over(error: HFImageError, secrets: Iterable[str]) -> HFImageError:
     its attempts), and hfimage's internal frames let go, with those of its causes. Those frames hold
     HTTP responses, whose sockets would otherwise stay open for as long as the caller keeps the error.
     """
-    secrets = tuple(secrets)
+    secrets = tuple(secret for secret in secrets if secret)
     for secret in secrets:
         error.message = redact(error.message, secret)
     error.args = (error.message, *error.args[1:])
-    _let_go_of_frames(error)
+    _clean_chain(error, secrets)
     for attempt in getattr(error, "attempts", ()):
         if attempt.error is not None:
             handed_over(attempt.error, secrets)
     return error
 
 
-def _let_go_of_frames(error: BaseException) -> None:
+def _clean_chain(error: BaseException, secrets: tuple[str, ...]) -> None:
+    """Let go of the frames of ``error`` and its causes, and mask the secrets in the causes' messages.
+
+    A cause from requests may quote a header value; one whose text still shows a secret once
+    its arguments are masked (it builds its text some other way) is cut from the chain.
+    """
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         current.__traceback__ = None
-        current = current.__cause__ or current.__context__
+        cause = current.__cause__ or current.__context__
+        if cause is not None and secrets:
+            if isinstance(cause, HFImageError):
+                cause.message = str(_scrubbed(cause.message, secrets))
+            cause.args = tuple(_scrubbed(argument, secrets) for argument in cause.args)
+            if any(secret in f"{cause!s}{cause!r}" for secret in secrets):
+                current.__cause__ = current.__context__ = None
+                current.__suppress_context__ = True
+                break
+        current = cause

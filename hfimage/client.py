@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._batch import check_count, run_many
-from ._cancel import Cancellation
+from ._cancel import Cancellation, Cancelled
 from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
 from ._deadline import Deadline
-from ._download import ImageSource
+from ._download import CallScope, ImageSource
 from ._gradio import SpaceDirectory
-from ._http import POOL_SIZE, Channel, Credential, Transport
+from ._http import POOL_SIZE, Channel, Transport
 from ._lazy import Lazy
 from ._output import Output
 from ._quota_memory import QuotaMemory
 from ._request import GenerationRequest, build_request
 from ._text import handed_over, mask
+from ._token import check_token, token_from_environment
 from .errors import (
     AllProvidersFailedError,
     Attempt,
@@ -108,7 +108,7 @@ class Client:
         protocol: str = "auto",
         max_connections: int = POOL_SIZE,
     ) -> None:
-        self._token = _check_token(token)
+        self._token = check_token(token, "token=")
         self.proxy = _check_proxy(proxy)
         self.timeout = _check_timeout(timeout)
         self.protocol = _check_protocol(protocol)
@@ -231,7 +231,7 @@ class Client:
         return _Plan(
             request=request,
             steps=tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider)),
-            token=_check_token(token) or self._token or os.environ.get("HF_TOKEN") or None,
+            token=check_token(token, "token=") or self._token or token_from_environment(),
             proxy=_check_proxy(proxy) or self.proxy,
             timeout=_check_timeout(timeout) or self.timeout or DEFAULT_TIMEOUT,
             protocol=self.protocol if protocol is None else _check_protocol(protocol),
@@ -239,13 +239,16 @@ class Client:
 
     def _events(self, plan: _Plan, cancellation: Cancellation | None = None) -> Generator[Event, None, None]:
         """Run a planned call: its events, with every secret masked in what it raises."""
+        call = CallScope(Deadline(plan.timeout), cancellation)
         try:
-            yield from self._run(plan, cancellation)
+            yield from self._run(plan, call)
         except HFImageError as error:
             raise handed_over(error, plan.secrets) from error.__cause__
+        finally:
+            call.close()
 
-    def _run(self, plan: _Plan, cancellation: Cancellation | None) -> Iterator[Event]:
-        deadline = Deadline(plan.timeout)
+    def _run(self, plan: _Plan, call: CallScope) -> Iterator[Event]:
+        deadline, cancellation = call.deadline, call.cancellation
         attempts: list[Attempt] = []
         for provider, model_name, job in self._not_cooling(plan.steps):
             if cancellation is not None:
@@ -260,7 +263,9 @@ class Client:
                 "provider": provider.name,
                 "width": job.width,
                 "height": job.height,
-                "_source": self._source(provider.name, credential, plan),
+                "_source": ImageSource(
+                    self._transport, provider.name, credential, plan.proxy, plan.timeout, frozenset(plan.secrets), call
+                ),
             }
             try:
                 for output in provider.run(job, context):
@@ -277,12 +282,17 @@ class Client:
                 raise ProtocolError(f"{provider.name} finished without an image.", provider=provider.name)
             except InvalidRequestError:
                 raise
-            except HFImageError as error:
+            except (HFImageError, Exception) as caught:
+                if isinstance(caught, Cancelled):
+                    raise
+                error = caught if isinstance(caught, HFImageError) else _unexpected(caught, provider.name)
                 attempts.append(Attempt(provider.name, error))
                 if isinstance(error, QuotaExceededError):
                     self._quota.remember(provider.key, error)
                 if len(plan.steps) == 1 or deadline.expired:
-                    raise
+                    if error is caught:
+                        raise
+                    raise error from caught
                 log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
         raise AllProvidersFailedError.from_attempts(attempts)
 
@@ -308,8 +318,14 @@ class Client:
             ]
         )
 
-    def _source(self, provider: str, credential: Credential | None, plan: _Plan) -> ImageSource:
-        return ImageSource(self._transport, provider, credential, plan.proxy, plan.timeout, frozenset(plan.secrets))
+
+def _unexpected(exc: Exception, provider: str) -> HFImageError:
+    """A failure hfimage did not foresee, as a failed attempt that the next provider can recover from."""
+    return ProtocolError(
+        f"{provider}: hfimage could not handle what it sent ({type(exc).__name__}: {exc}). "
+        "Another provider may work; please report this to hfimage.",
+        provider=provider,
+    )
 
 
 def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tuple[Provider, str]]:
@@ -346,14 +362,6 @@ def _check_protocol(protocol: object) -> str:
     if protocol not in PROTOCOLS:
         raise InvalidRequestError(f"protocol must be one of {', '.join(PROTOCOLS)}; got {protocol!r}.")
     return str(protocol)
-
-
-def _check_token(token: object) -> str | None:
-    if token is None:
-        return None
-    if not isinstance(token, str) or not token.strip():
-        raise InvalidRequestError("token must be a non-empty string (a Hugging Face token, hf_...).")
-    return token.strip()
 
 
 def _check_proxy(proxy: object) -> str | None:

@@ -89,6 +89,37 @@ class ProtocolError(HFImageError):
     """The server answered in a way hfimage does not understand, or the stream ended without a result."""
 
 
+class BrokenImageError(ProtocolError, OSError):
+    """The image's bytes cannot be decoded: the server sent a truncated or corrupt file."""
+
+
+class SaveError(HFImageError, OSError):
+    """Writing an image to disk failed; ``path`` is where, and the builtin kind (below) says why.
+
+    No partial file is left behind. ``errno`` and ``strerror`` are those of the failure.
+    """
+
+    def __init__(self, message: str, *, path: str, provider: str | None = None) -> None:
+        super().__init__(message, provider=provider)
+        self.path = path
+
+
+class SavePermissionError(SaveError, builtins.PermissionError):
+    """Saving failed: the folder or file may not be written (read-only, or another user's)."""
+
+
+class SaveFileExistsError(SaveError, builtins.FileExistsError):
+    """Saving failed: a file stands where a folder is needed."""
+
+
+class SaveNotADirectoryError(SaveError, builtins.NotADirectoryError):
+    """Saving failed: part of the path is a file, not a folder."""
+
+
+class SaveIsADirectoryError(SaveError, builtins.IsADirectoryError):
+    """Saving failed: the path names a folder where a file is needed."""
+
+
 class ConnectionError(HFImageError, builtins.ConnectionError):
     """The network failed: no connection, a refused or dropped connection, a proxy or TLS failure."""
 
@@ -150,6 +181,7 @@ __all__ = [
     "AllProvidersOutOfQuotaError",
     "Attempt",
     "AuthenticationError",
+    "BrokenImageError",
     "ConnectionError",
     "HFImageError",
     "InvalidRequestError",
@@ -159,6 +191,11 @@ __all__ = [
     "ProviderError",
     "QuotaExceededError",
     "RateLimitError",
+    "SaveError",
+    "SaveFileExistsError",
+    "SaveIsADirectoryError",
+    "SaveNotADirectoryError",
+    "SavePermissionError",
     "ServiceUnavailableError",
     "TimeoutError",
 ]

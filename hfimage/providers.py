@@ -19,12 +19,14 @@ from urllib.parse import urlsplit
 
 from ._call import call
 from ._gradio import SpaceDirectory, SpaceInfo, check_inputs
-from ._http import Channel, Credential, host_of
+from ._http import Channel, Credential
 from ._imagelabs import run_task
 from ._output import Output
 from ._poll import PollSchedule
 from ._queue import join, listen, offers_queue
 from ._request import GenerationRequest
+from ._token import check_token
+from ._urls import origin, url_problem
 from .errors import InvalidRequestError, ProtocolError
 from .results import Event
 
@@ -69,14 +71,16 @@ class Provider(abc.ABC):
     """The optional parameters of ``generate()`` it takes."""
 
     def __init__(self, url: str | None = None, *, token: str | None = None) -> None:
+        if url is not None and not isinstance(url, str):
+            raise InvalidRequestError(f"A provider URL must be a string; got {type(url).__name__}.")
         url = (url or self.default_url).rstrip("/")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidRequestError(f"A provider URL must be an http(s) URL with a host; got {url!r}.")
-        if token is not None and (not isinstance(token, str) or not token.strip()):
-            raise InvalidRequestError("token must be a non-empty string.")
+        if url_problem(url) is not None or urlsplit(url).query or urlsplit(url).fragment:
+            raise InvalidRequestError(
+                f"A provider URL must be an http(s) URL with a host and no user info, query or fragment, "
+                f"such as 'http://127.0.0.1:7860'; got {url!r}."
+            )
         self.url = url
-        self._token = token
+        self._token = check_token(token, "token=")
 
     @property
     def name(self) -> str:
@@ -90,11 +94,11 @@ class Provider(abc.ABC):
     def credential(self, client_token: str | None) -> Credential | None:
         """The token this provider's requests may carry, and where.
 
-        A token given to this instance also goes to its own host; the client's token goes to
-        Hugging Face hosts only.
+        A token given to this instance also goes to its own origin (scheme, host and port); the
+        client's token goes to Hugging Face hosts only.
         """
         if self._token is not None:
-            return Credential(self._token, own_host=host_of(self.url))
+            return Credential(self._token, own_origin=origin(self.url))
         if client_token is not None:
             return Credential(client_token)
         return None

@@ -7,17 +7,31 @@ since later versions add more kinds. The last event is always the final ``Image`
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._cancel import Cancellation
 from ._convert import convert_for_name, pillow
 from ._download import ImageSource
 from ._imagetype import sniff
-from .errors import Attempt, ProtocolError
+from .errors import (
+    Attempt,
+    BrokenImageError,
+    HFImageError,
+    ProtocolError,
+    SaveError,
+    SaveFileExistsError,
+    SaveIsADirectoryError,
+    SaveNotADirectoryError,
+    SavePermissionError,
+)
 
 
 class Event:
@@ -95,9 +109,13 @@ class _Picture(Event):
     @property
     def content(self) -> bytes:
         """The image's bytes: downloaded on first use, then cached."""
+        return self._fetch()
+
+    def _fetch(self, cancellation: Cancellation | None = None) -> bytes:
+        """The bytes, downloaded once; ``cancellation`` can stop the download from another thread."""
         cached: bytes | None = self.__dict__.get("_content")
         if cached is None:
-            cached = self._require_source().read(self.url)
+            cached = self._require_source().read(self.url, cancellation)
             object.__setattr__(self, "_content", cached)
         return cached
 
@@ -113,16 +131,19 @@ class _Picture(Event):
         suggests); a path without a suffix gets the image type's. A suffix of another image
         type (``.png``, ``.jpg``, ``.webp``, ``.gif``) converts the image to it, which needs the
         ``pil`` extra. The bytes stream to disk unless already downloaded, and the file
-        appears whole or not at all.
+        appears whole or not at all. Raises a ``SaveError`` (also the builtin ``OSError``
+        kind, e.g. ``PermissionError``) naming the path when the file system refuses.
         """
         target = Path(path)
         folder = target if target.is_dir() else target.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        import tempfile  # noqa: PLC0415 - only saving needs it; keeps `import hfimage` quick
+        with _saving(target):
+            folder.mkdir(parents=True, exist_ok=True)
+            _sweep_parts(folder)
+            import tempfile  # noqa: PLC0415 - only saving needs it; keeps `import hfimage` quick
 
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".hfimage-", suffix=".part")
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=PART_PREFIX, suffix=PART_SUFFIX)
         try:
-            with os.fdopen(handle, "wb") as file:
+            with os.fdopen(handle, "wb") as file, _saving(target):
                 if "_content" in self.__dict__:
                     file.write(self.content)
                 else:
@@ -134,8 +155,10 @@ class _Picture(Event):
             elif not target.suffix:
                 target = target.with_suffix(extension)
             else:
-                convert_for_name(Path(temporary), target, extension)
-            os.replace(temporary, target)
+                with _decoding(self.provider):
+                    convert_for_name(Path(temporary), target, extension)
+            with _saving(target):
+                os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -151,8 +174,10 @@ class _Picture(Event):
 
     def to_pil(self) -> Any:
         """The image as a ``PIL.Image.Image``; needs the ``pil`` extra (``pip install 'hfimage[pil]'``)."""
-        picture = pillow("to_pil()").open(io.BytesIO(self.content))
-        picture.load()
+        image = pillow("to_pil()")
+        with _decoding(self.provider):
+            picture = image.open(io.BytesIO(self.content))
+            picture.load()
         return picture
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -201,6 +226,58 @@ class Image(_Picture):
     """Seconds the call took, every attempt included."""
     attempts: tuple[Attempt, ...] = ()
     """Every provider tried, in order; failed ones carry their error, the last one none."""
+
+
+PART_PREFIX = ".hfimage-"
+PART_SUFFIX = ".part"
+STALE_PART_SECONDS = 3600.0
+"""A partial download untouched this long was left by a process that died: a later save removes it."""
+
+_SAVE_ERRORS: tuple[tuple[type[OSError], type[SaveError], str], ...] = (
+    (PermissionError, SavePermissionError, "hfimage may not write there; choose a folder you can write to"),
+    (FileExistsError, SaveFileExistsError, "a file stands where a folder is needed; choose another path"),
+    (NotADirectoryError, SaveNotADirectoryError, "part of the path is a file, not a folder; choose another path"),
+    (IsADirectoryError, SaveIsADirectoryError, "the path names a folder; give a file name, or the folder itself"),
+)
+
+
+@contextlib.contextmanager
+def _saving(target: Path) -> Iterator[None]:
+    """Inside, a failure of the file system becomes a SaveError of the same builtin kind, naming ``target``."""
+    try:
+        yield
+    except HFImageError:
+        raise
+    except OSError as exc:
+        kind, advice = next(((kind, advice) for builtin, kind, advice in _SAVE_ERRORS if isinstance(exc, builtin)),
+                            (SaveError, "check the path and the free space"))  # fmt: skip
+        error = kind(f"Could not save the image to {target}: {exc.strerror or exc}; {advice}.", path=str(target))
+        error.errno, error.strerror, error.filename = exc.errno, exc.strerror, exc.filename
+        raise error from exc
+
+
+@contextlib.contextmanager
+def _decoding(provider: str) -> Iterator[None]:
+    """Inside, Pillow failing to decode the image becomes a BrokenImageError."""
+    try:
+        yield
+    except HFImageError:
+        raise
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's decoders raise all three on bad data
+        raise BrokenImageError(
+            f"The image from {provider} cannot be decoded ({exc}): it is truncated or corrupt. "
+            "Generate it again, or use another provider.",
+            provider=provider,
+        ) from exc
+
+
+def _sweep_parts(folder: Path) -> None:
+    """Remove partial downloads left in ``folder`` by processes that died; others' live ones stay."""
+    now = time.time()
+    for part in folder.glob(f"{PART_PREFIX}*{PART_SUFFIX}"):
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
 
 
 def _kind(head: bytes) -> tuple[str, str]:

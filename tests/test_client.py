@@ -111,7 +111,7 @@ def test_input_outside_the_spaces_limits_is_refused_without_posting_or_falling_b
         ({"negative_prompt": "dogs"}, "does not take negative_prompt"),
         ({"timeout": 0}, "timeout must be a positive number"),
         ({"proxy": "nonsense"}, "proxy must be a URL"),
-        ({"token": ""}, "token must be a non-empty string"),
+        ({"token": ""}, "token= is empty"),
         ({"width": 0}, "width must be between 1 and 8192"),
     ],
 )

@@ -31,6 +31,7 @@ from hfimage.testing import (
     SD35_INPUTS,
     FakeImageLabs,
     FakeSpace,
+    Fault,
     FinishAfter,
     Reply,
     drop,
@@ -114,6 +115,23 @@ CASES = [
     Case("imagelabs: polls fail", lambda s: s.script([Reply(502, "bad gateway", "text/plain")]), ServiceUnavailableError,
          kind="imagelabs"),
     Case("imagelabs: no task id", lambda s: s.script(Reply(200, {"queued": True})), ProtocolError, kind="imagelabs"),
+    Case("drip: config", lambda s: s.inject(Fault(route="/config", drip=0.3)), TimeoutError),
+    Case("stall: job POST", lambda s: s.inject(Fault(route="/gradio_api/call/infer", stall=30, times=1)), TimeoutError),
+    Case("close-delimited stream", lambda s: s.inject(Fault(route="/gradio_api/call/infer/", close_delimited=True)),
+         Image),
+    Case("close-delimited stream drips",
+         lambda s: s.inject(Fault(route="/gradio_api/call/infer/", close_delimited=True, drip=0.3)), TimeoutError),
+    Case("queue: stream drips", lambda s: s.inject(Fault(route="/gradio_api/queue/data", drip=0.3, drip_after=150)),
+         TimeoutError, protocol="queue"),
+    Case("hostile image URL", lambda s: s.script([("complete", [{"url": "http://127.0.0.1:9\\@x.hf.space/i.png"}, 1])]),
+         ProtocolError),
+    Case("path climbs out", lambda s: s.script([("complete", [{"path": "/tmp/../../etc/passwd"}, 1])]), ProtocolError),
+    Case("hostile event id", lambda s: s.script(Reply(200, {"event_id": "../../secret"})), ProtocolError),
+    Case("invalid UTF-8 event", lambda s: s.script([raw(b"event: complete\ndata: [\xff]\n\n")]), ProtocolError),
+    Case("deeply nested event", lambda s: s.script([raw(b"event: complete\ndata: " + b"[" * 10**5 + b"\n\n")]),
+         ProtocolError),
+    Case("imagelabs: progress drips", lambda s: s.inject(Fault(route="/progress", drip=0.3, drip_after=100)),
+         TimeoutError, kind="imagelabs"),
 ]  # fmt: skip
 
 
@@ -176,6 +194,8 @@ def test_each_fault_ends_typed_in_time_and_leaks_nothing(case, api):
         assert type(outcome) is case.expect or issubclass(type(outcome), case.expect)
     case.check(outcome)
     assert took < DEADLINE + SLACK
+    if case.expect is TimeoutError:
+        assert took < DEADLINE + 0.5  # the deadline is a wall, whatever the server does
     assert wait_for(lambda: hfimage_threads() == [])
     assert wait_for(lambda: len(threading.enumerate()) <= threads)
     assert wait_for(lambda: len(os.listdir("/proc/self/fd")) <= fds)

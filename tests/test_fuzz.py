@@ -61,8 +61,8 @@ STREAM = sse(
     ("complete", [file_data("two"), 5]),
 ).encode()
 EXPECTED = [
-    Output(SPACE.file_url("/tmp/gradio/one/image.webp"), 5, False),
-    Output(SPACE.file_url("/tmp/gradio/two/image.webp"), 5, True),
+    Output(SPACE.file_url("/tmp/gradio/one/image.webp", "P"), 5, False),
+    Output(SPACE.file_url("/tmp/gradio/two/image.webp", "P"), 5, True),
 ]
 
 
@@ -71,13 +71,13 @@ EXPECTED = [
 def test_a_stream_split_anywhere_gives_the_same_events(cuts):
     bounds = [0, *sorted(cuts), len(STREAM)]
     chunks = [STREAM[start:end] for start, end in itertools.pairwise(bounds)]
-    assert list(_read_events(sse_events(chunks), SPACE, "P")) == EXPECTED
+    assert list(_read_events(sse_events(chunks, "P"), SPACE, "P")) == EXPECTED
 
 
 @FUZZ
 @given(st.integers(min_value=0, max_value=len(STREAM) - 1))
 def test_a_stream_cut_short_is_a_typed_error_or_a_correct_prefix(length):
-    produced, error = outcome_of(lambda: _read_events(sse_events([STREAM[:length]]), SPACE, "P"))
+    produced, error = outcome_of(lambda: _read_events(sse_events([STREAM[:length]], "P"), SPACE, "P"))
     assert produced == EXPECTED[: len(produced)]
     if len(produced) < len(EXPECTED):
         assert isinstance(error, HFImageError)
@@ -157,7 +157,7 @@ def test_any_diff_applies_or_is_refused(value, edits):
 @FUZZ
 @given(field_values)
 def test_any_outputs_give_an_http_url_or_nothing(outputs):
-    url, seed = image_and_seed(outputs, SPACE)
+    url, seed = image_and_seed(outputs, SPACE, "P")
     assert url is None or url.startswith(("http://", "https://"))
     assert seed is None or isinstance(seed, int)
 

@@ -12,6 +12,7 @@ import anyio
 import anyio.lowlevel
 
 from .._batch import check_count
+from .._cancel import Cancellation
 from .._http import POOL_SIZE
 from .._lazy import Lazy
 from ..client import Client as SyncClient
@@ -123,8 +124,13 @@ class Client:
 
 
 async def download(picture: Preview | Image) -> bytes:
-    """A Preview's or Image's bytes, downloaded in a worker thread."""
-    return await anyio.to_thread.run_sync(lambda: picture.content)
+    """A Preview's or Image's bytes, downloaded in a worker thread; cancelling stops the download at once."""
+    cancellation = Cancellation()
+    try:
+        return await anyio.to_thread.run_sync(picture._fetch, cancellation, abandon_on_cancel=True)
+    except BaseException:
+        cancellation.cancel()
+        raise
 
 
 _default = Lazy(Client)

@@ -24,7 +24,7 @@ from ._gradio import (
 )
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
-from ._server import RecordedRequest, Reply
+from ._server import Fault, RecordedRequest, Reply
 
 __all__ = [
     "FLUX_INPUTS",
@@ -33,6 +33,7 @@ __all__ = [
     "SD35_INPUTS",
     "FakeImageLabs",
     "FakeSpace",
+    "Fault",
     "FinishAfter",
     "RecordedRequest",
     "Reply",

@@ -115,7 +115,8 @@ class FakeSpace(FakeServer):
         self.version = version
         self.prefix = "" if version.startswith(("3.", "4.")) else "/gradio_api"
         self.inputs = tuple(inputs)
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | Reply] = {}
+        """What the app serves at each file path: an image's bytes, or a scripted Reply (e.g. a redirect)."""
         self.cancelled: list[str] = []
         """Event ids of jobs whose stream the client closed before the script ended."""
         self.active = 0
@@ -201,7 +202,8 @@ class FakeSpace(FakeServer):
         elif method == "GET" and route == f"{prefix}/queue/data":
             self._stream_queue(exchange, parse_qs(urlsplit(exchange.request.path).query).get("session_hash", [""])[0])
         elif method == "GET" and unquote(route.removeprefix(f"{prefix}/file=")) in self.files:
-            exchange.reply(Reply(200, self.files[unquote(route.removeprefix(f"{prefix}/file="))], "image/png"))
+            served = self.files[unquote(route.removeprefix(f"{prefix}/file="))]
+            exchange.reply(served if isinstance(served, Reply) else Reply(200, served, "image/png"))
         else:
             exchange.not_found()
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import abc
+import contextlib
+import io
 import json
+import select
+import socket
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +53,71 @@ class Reply:
         return json.dumps(self.body).encode()
 
 
+@dataclass(frozen=True)
+class Fault:
+    """A way to answer slowly or oddly, for the requests whose path starts with ``route``.
+
+    ``stall``: seconds of silence before the first byte of the answer. ``drip``: seconds
+    between single bytes, from byte ``drip_after`` of the answer (0: the status line and
+    headers drip too). ``close_delimited``: the body has neither a length nor chunks and ends
+    when the server closes the connection. ``times``: how many requests it applies to (None:
+    all). A client that hangs up ends a stall or a drip at once.
+    """
+
+    route: str = "/"
+    stall: float = 0.0
+    drip: float | None = None
+    drip_after: int = 0
+    close_delimited: bool = False
+    times: int | None = None
+
+
+class _FaultyWriter:
+    """The answer's byte stream, written as a Fault says."""
+
+    def __init__(self, out: io.BufferedIOBase, connection: socket.socket, fault: Fault) -> None:
+        self._out = out
+        self._connection = connection
+        self._fault = fault
+        self._written = 0
+        self._stalled = False
+
+    @property
+    def closed(self) -> bool:
+        return self._out.closed
+
+    def write(self, data: bytes) -> int:
+        fault = self._fault
+        if not self._stalled:
+            self._stalled = True
+            self._wait(fault.stall)
+        if fault.drip is None:
+            self._out.write(data)
+            return len(data)
+        for byte in range(len(data)):
+            if self._written >= fault.drip_after:
+                self._out.flush()
+                self._wait(fault.drip)
+            self._out.write(data[byte : byte + 1])
+            self._written += 1
+        self._out.flush()
+        return len(data)
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, but end at once with BrokenPipeError when the client hangs up."""
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0:
+            readable, _, _ = select.select([self._connection], [], [], min(left, 0.05))
+            if readable and not self._connection.recv(1, socket.MSG_PEEK):
+                raise BrokenPipeError("the client hung up")
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.close()
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # socketserver's default of 5 overflows when many clients connect at once
@@ -65,6 +135,8 @@ class FakeServer(abc.ABC):
         """How many TCP connections clients opened (fewer than requests when connections are reused)."""
         self.outage: Reply | None = None
         """When set, every request gets this answer: a sleeping or broken server."""
+        self.faults: list[Fault] = []
+        """Faults in force, first match wins; see ``inject()``."""
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
@@ -88,24 +160,50 @@ class FakeServer(abc.ABC):
             self._server.shutdown()
         self._server.server_close()
 
+    def inject(self, fault: Fault) -> None:
+        """Answer the requests that ``fault`` matches as it says (slowly, late, close-delimited)."""
+        with self._lock:
+            self.faults.append(fault)
+
+    def _fault_for(self, path: str) -> Fault | None:
+        with self._lock:
+            for index, fault in enumerate(self.faults):
+                if path.startswith(fault.route):
+                    if fault.times is not None:
+                        left = fault.times - 1
+                        self.faults[index : index + 1] = [] if left <= 0 else [_replace_times(fault, left)]
+                    return fault
+        return None
+
     @abc.abstractmethod
     def handle(self, exchange: Exchange) -> None:
         """Answer one recorded request."""
 
 
+def _replace_times(fault: Fault, times: int) -> Fault:
+    import dataclasses  # noqa: PLC0415 - test scaffolding, rarely used
+
+    return dataclasses.replace(fault, times=times)
+
+
 class Exchange:
     """One request being answered: what was asked, and ways to answer it."""
 
-    def __init__(self, handler: BaseHTTPRequestHandler, request: RecordedRequest) -> None:
+    def __init__(self, handler: BaseHTTPRequestHandler, request: RecordedRequest, fault: Fault | None = None) -> None:
         self._handler = handler
         self.request = request
         self.route = request.route
+        self._close_delimited = fault is not None and fault.close_delimited
 
     def reply(self, reply: Reply) -> None:
         data = reply.encoded()
         self._handler.send_response(reply.status)
         self._handler.send_header("Content-Type", reply.content_type)
-        self._handler.send_header("Content-Length", str(len(data)))
+        if self._close_delimited:
+            self._handler.send_header("Connection", "close")
+            self._handler.close_connection = True
+        else:
+            self._handler.send_header("Content-Length", str(len(data)))
         for name, value in (reply.headers or {}).items():
             self._handler.send_header(name, value)
         self._handler.end_headers()
@@ -118,18 +216,24 @@ class Exchange:
         self.json({"detail": "Not Found"}, status=404)
 
     def start_chunks(self, content_type: str) -> None:
+        """Start a streamed answer: chunked, or close-delimited under such a fault."""
         self._handler.send_response(200)
         self._handler.send_header("Content-Type", content_type)
-        self._handler.send_header("Transfer-Encoding", "chunked")
+        if self._close_delimited:
+            self._handler.send_header("Connection", "close")
+            self._handler.close_connection = True
+        else:
+            self._handler.send_header("Transfer-Encoding", "chunked")
         self._handler.end_headers()
 
     def chunk(self, data: bytes) -> None:
         """Send one chunk; raises BrokenPipeError or ConnectionResetError once the client has gone."""
-        self._handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self._handler.wfile.write(data if self._close_delimited else b"%x\r\n%s\r\n" % (len(data), data))
         self._handler.wfile.flush()
 
     def end_chunks(self) -> None:
-        self._handler.wfile.write(b"0\r\n\r\n")
+        if not self._close_delimited:
+            self._handler.wfile.write(b"0\r\n\r\n")
 
     def hang_up(self) -> None:
         """Close the connection without finishing the answer."""
@@ -162,12 +266,21 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             request = RecordedRequest(method, self.path, path, dict(self.headers.items()), body)
             server.requests.append(request)
+            fault = server._fault_for(path)
+            plain = self.wfile
+            if fault is not None:
+                self.wfile = _FaultyWriter(plain, self.connection, fault)  # type: ignore[assignment]
             try:
                 if server.outage is not None:
-                    Exchange(self, request).reply(server.outage)
+                    Exchange(self, request, fault).reply(server.outage)
                     return
-                server.handle(Exchange(self, request))
+                server.handle(Exchange(self, request, fault))
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
+            finally:
+                if fault is not None:
+                    with contextlib.suppress(OSError):
+                        self.wfile.flush()
+                    self.wfile = plain
 
     return Handler

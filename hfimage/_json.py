@@ -1,0 +1,43 @@
+"""Where server JSON enters: parsed into Python, then read under one guard.
+
+A server can send any JSON: nested ten thousand levels deep, numbers too large for a float,
+fields of the wrong type. Rather than check every field for every way it can be wrong, the
+code that reads an answer runs inside ``reading()``, which turns whatever Python raises on an
+unexpected shape into a ProtocolError naming the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ._text import excerpt
+from .errors import HFImageError, ProtocolError
+
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
+"""What reading data of an unexpected shape raises in Python."""
+
+
+def parse_json(text: str, who: str) -> Any:
+    """The value of a JSON text, or ProtocolError (broken JSON, or nesting deeper than Python parses)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"{who} answered with something that is not JSON: {excerpt(text)!r}", provider=who) from exc
+
+
+@contextlib.contextmanager
+def reading(who: str, what: str) -> Iterator[None]:
+    """Inside, an answer of a shape hfimage does not expect becomes a ProtocolError about ``what``."""
+    try:
+        yield
+    except HFImageError:
+        raise  # already typed (InvalidRequestError is also a ValueError)
+    except SHAPE_ERRORS as exc:
+        raise ProtocolError(
+            f"{who} sent {what} that hfimage cannot read ({type(exc).__name__}). "
+            "The server is not speaking a protocol hfimage knows: try again, or use another provider.",
+            provider=who,
+        ) from exc
