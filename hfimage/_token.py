@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 
 from .errors import InvalidRequestError
 
 ENV_VARIABLE = "HF_TOKEN"
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 
 def check_token(token: object, source: str) -> str | None:
@@ -23,7 +25,7 @@ def check_token(token: object, source: str) -> str | None:
     token = token.strip()
     if not token:
         raise InvalidRequestError(f"{source} is empty; give a Hugging Face token (hf_...), or leave it out.")
-    if not all(0x21 <= ord(char) <= 0x7E for char in token):
+    if not _HEADER_SAFE.fullmatch(token):
         raise InvalidRequestError(
             f"{source} is not a Hugging Face token: it contains spaces, line breaks or characters that are not "
             "ASCII. Copy the token again from https://huggingface.co/settings/tokens (it looks like hf_...)."

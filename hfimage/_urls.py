@@ -19,7 +19,10 @@ from .errors import ProtocolError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DOT_SEGMENT = re.compile(r"(?:^|[/\\])\.{1,2}(?:$|[/\\])")
 
 
 class Origin(NamedTuple):
@@ -60,7 +63,7 @@ def host_of(url: str) -> str:
 
 def url_problem(url: str, *, relative: bool = False) -> str | None:
     """Why a URL a server sent is not safe to follow, or None. ``relative`` allows a path alone."""
-    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in url):
+    if _SPACE_OR_CONTROL.search(url):
         return "it contains spaces or control characters"
     if "\\" in url:
         return "it contains a backslash"
@@ -100,7 +103,7 @@ def server_id(value: object, what: str, who: str) -> str:
     """An id a server sent that hfimage will put in a URL (letters, digits, ``-`` and ``_``), or ProtocolError."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ProtocolError(
             f"{who} sent {what} that is not a plain id: {str(value)[:100]!r}. "
             "The server is not a Gradio app hfimage knows; use another provider.",
@@ -111,8 +114,8 @@ def server_id(value: object, what: str, who: str) -> str:
 
 def file_path_problem(path: str) -> str | None:
     """Why a file path a Gradio app sent cannot be turned into a download URL, or None."""
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+    if _CONTROL.search(path):
         return "it contains control characters"
-    if any(segment in (".", "..") for segment in re.split(r"[/\\]", path)):
+    if _DOT_SEGMENT.search(path):
         return "it climbs out of its folder with '.' or '..'"
     return None

@@ -109,7 +109,7 @@ def test_a_file_path_that_climbs_out_is_refused(path):
 
 
 @APIS
-@pytest.mark.parametrize("event_id", ["../../secret", "a/b", "x?y=1", "%2e%2e", "", 12.5, ["x"], "é"])
+@pytest.mark.parametrize("event_id", ["../../secret", "abc\n", "a/b", "x?y=1", "%2e%2e", "", 12.5, ["x"], "é"])
 @pytest.mark.parametrize("protocol", ["call", "queue"])
 def test_an_event_id_that_is_not_a_plain_id_is_refused(generate, event_id, protocol):
     with FakeSpace() as space:
