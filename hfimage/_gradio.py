@@ -167,8 +167,18 @@ class SpaceDirectory:
             self._known.pop(root, None)
 
 
-def check_inputs(space: SpaceInfo, api_name: str, named_inputs: Sequence[tuple[str, Any]], provider: str) -> None:
-    """Refuse, before sending, inputs that the app's declared endpoint and limits would reject."""
+def check_inputs(
+    space: SpaceInfo,
+    api_name: str,
+    named_inputs: Sequence[tuple[str, Any]],
+    provider: str,
+    *,
+    asked: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse, before sending, inputs that the app's declared endpoint and limits would reject.
+
+    ``asked`` holds what the caller gave where the provider adjusted it; errors quote that.
+    """
     endpoint = space.endpoints.get(api_name)
     if endpoint is None:
         if space.endpoints:
@@ -191,8 +201,9 @@ def check_inputs(space: SpaceInfo, api_name: str, named_inputs: Sequence[tuple[s
         low = spec.minimum if spec.minimum is not None else -math.inf
         high = spec.maximum if spec.maximum is not None else math.inf
         if not low <= value <= high:
+            given = (asked or {}).get(name, value)
             raise InvalidRequestError(
-                f"{provider} accepts {name} from {low:g} to {high:g}; got {value:g}.", provider=provider
+                f"{provider} accepts {name} from {low:g} to {high:g}; got {given:g}.", provider=provider
             )
 
 

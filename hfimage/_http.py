@@ -7,6 +7,7 @@ either the data or a typed hfimage error; requests' exceptions never escape this
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import logging
 import socket
@@ -29,6 +30,7 @@ from ._text import excerpt, looks_like_html, mask, redact
 from ._urls import Origin, host_of, is_hf_origin, origin, url_problem
 from ._watch import Watch, released
 from .errors import (
+    NETWORK_REASONS,
     AuthenticationError,
     ConnectionError,
     HFImageError,
@@ -253,7 +255,9 @@ class Transport:
         except requests.RequestException as exc:
             if watch.cancellation is not None:
                 watch.cancellation.check()
-            raise self.network_error(exc, url, deadline, provider) from exc
+            via = requests.utils.select_proxy(prepared.url or url, settings.get("proxies"))
+            waited = time.monotonic() - started
+            raise self.network_error(exc, url, deadline, provider, proxy=via, waited=waited, answered=False) from exc
         if watch.expired:  # cut at the deadline: what arrived may be a truncated body
             response.close()
             raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
@@ -271,43 +275,74 @@ class Transport:
             raise
         return response
 
-    def network_error(self, exc: Exception, url: str, deadline: Deadline, provider: str | None) -> HFImageError:
+    def network_error(
+        self,
+        exc: Exception,
+        url: str,
+        deadline: Deadline,
+        provider: str | None,
+        *,
+        proxy: str | None = None,
+        waited: float | None = None,
+        answered: bool = True,
+    ) -> HFImageError:
+        """The typed error for a failure of the network. ``proxy`` is the proxy the request went
+        through, ``waited`` how long it had been waiting, ``answered`` whether any answer had come."""
         host = host_of(url)
-        if deadline.expired:  # whatever broke, it broke because the watchdog cut it at the deadline
-            return TimeoutError(deadline.message(f"waiting for {host}"), provider=provider)
-        if _is_timeout(exc):
-            if isinstance(exc, requests.ConnectTimeout):
-                return ConnectionError(
-                    f"Could not connect to {host} within {self.connect_timeout:g} s. "
-                    "Check your network or proxy, or try again later.",
-                    provider=provider,
-                )
-            return TimeoutError(
-                f"{host} sent nothing for {self.read_timeout:g} s, so hfimage gave up on it. "
-                "The space may be overloaded: try again later or use another provider.",
-                provider=provider,
-            )
         causes = _causes(exc)
 
         def caused_by(*kinds: type[BaseException]) -> bool:
             return any(isinstance(cause, kinds) for cause in causes)
 
-        if caused_by(requests.exceptions.SSLError):
-            reason, advice = "the TLS handshake failed", "Check the system's certificates and the proxy."
+        # the proxy took the connection; then nothing came back, or it hung up without a word
+        took_it = proxy is not None and not answered and not caused_by(urllib3.exceptions.NewConnectionError)
+        if took_it and (_is_timeout(exc) or deadline.expired or caused_by(http.client.RemoteDisconnected)):
+            return self._silent_proxy(proxy or "", host, provider, deadline, waited)
+        if deadline.expired:  # whatever broke, it broke because the watchdog cut it at the deadline
+            return TimeoutError(deadline.message(f"waiting for {host}"), provider=provider)
+        if _is_timeout(exc) and not isinstance(exc, requests.ConnectTimeout):
+            return TimeoutError(
+                f"{host} sent nothing for {self.read_timeout:g} s, so hfimage gave up on it. "
+                "The space may be overloaded: try again later or use another provider.",
+                provider=provider,
+            )
+        if isinstance(exc, requests.ConnectTimeout):
+            reason = "connect"
+        elif caused_by(requests.exceptions.SSLError):
+            reason = "tls"
         elif caused_by(requests.exceptions.ProxyError):
-            reason, advice = "the proxy refused or failed the connection", "Check the proxy setting."
+            reason = "proxy"
         elif caused_by(urllib3.exceptions.NameResolutionError):
-            reason, advice = "its name could not be resolved", "Check your internet connection."
+            reason = "name"
         elif caused_by(urllib3.exceptions.NewConnectionError):
-            reason, advice = "nothing accepted the connection", "Check the URL, your network and proxy."
+            reason = "refused"
         elif caused_by(requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
-            reason, advice = "the connection dropped in the middle of the answer", "The space may have restarted."
+            reason = "dropped"
         else:
-            reason, advice = "the connection failed", "Check your network and proxy settings."
-        return ConnectionError(
-            f"Could not talk to {host}: {reason}. {advice} Then try again.",
-            provider=provider,
-        )
+            reason = "failed"
+        what, _, advice = NETWORK_REASONS[reason]
+        if reason == "connect":
+            what = f"{what} ({self.connect_timeout:g} s)"
+        return ConnectionError(f"Could not talk to {host}: {what}. {advice}", provider=provider, reason=reason)
+
+    def _silent_proxy(
+        self, proxy: str, host: str, provider: str | None, deadline: Deadline, waited: float | None
+    ) -> HFImageError:
+        advice = NETWORK_REASONS["proxy_silent"][2]
+        shown = _without_credentials(proxy)
+        message = f"The proxy {shown} took the request for {host} but sent no answer in {waited or 0:.1f} s. {advice}"
+        if deadline.expired:
+            return TimeoutError(message, provider=provider)
+        return ConnectionError(message, provider=provider, reason="proxy_silent")
+
+
+def _without_credentials(proxy: str) -> str:
+    """The proxy's URL without a user name or password."""
+    parts = urlsplit(proxy)
+    if parts.username is None and parts.password is None:
+        return proxy
+    host = parts.hostname or ""
+    return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
 
 
 def _is_timeout(exc: BaseException) -> bool:

@@ -149,7 +149,9 @@ class Client:
 
         Each result is an ``Image`` or the hfimage error that prompt met: one failure does not
         sink the batch. Parameters that are wrong for every prompt raise InvalidRequestError
-        before anything is sent. Ctrl-C cancels the jobs still running.
+        before anything is sent. Ctrl-C cancels the jobs still running. To keep one file per
+        prompt, save each image into a folder: ``image.save("out/")`` names it after its
+        prompt and seed (``image.save("out")`` would write every image to ``out.png``).
         """
         prompts = list(prompts)
         self._check_batch(concurrency, params)

@@ -120,8 +120,34 @@ class SaveIsADirectoryError(SaveError, builtins.IsADirectoryError):
     """Saving failed: the path names a folder where a file is needed."""
 
 
+NETWORK_REASONS: dict[str, tuple[str, str, str]] = {
+    "name": ("its name could not be resolved", "the names could not be resolved",
+             "Are you offline? Check your connection or proxy."),
+    "refused": ("nothing accepted the connection", "nothing accepted the connections",
+                "Check the URL, your network and proxy."),
+    "connect": ("the connection could not be made in time", "no connection could be made in time",
+                "Check your network or proxy, or try again later."),
+    "tls": ("the TLS handshake failed", "the TLS handshakes failed", "Check the system's certificates and the proxy."),
+    "proxy": ("the proxy refused or failed the connection", "the proxy refused or failed the connections",
+              "Check the proxy setting (proxy=, HTTPS_PROXY, HTTP_PROXY)."),
+    "proxy_silent": ("the proxy took the request but never answered", "the proxy took the requests but never answered",
+                     "Check the proxy setting (proxy=, HTTPS_PROXY, HTTP_PROXY), or try without it."),
+    "dropped": ("the connection dropped in the middle of the answer", "the connections dropped mid-answer",
+                "The spaces may have restarted: try again."),
+    "failed": ("the connection failed", "the connections failed", "Check your network and proxy settings."),
+}  # fmt: skip
+"""For each kind of network failure: what happened to one provider, to all of them, and what to do."""
+
+
 class ConnectionError(HFImageError, builtins.ConnectionError):
-    """The network failed: no connection, a refused or dropped connection, a proxy or TLS failure."""
+    """The network failed: no connection, a refused or dropped connection, a proxy or TLS failure.
+
+    ``reason`` names the kind of failure (a key of ``NETWORK_REASONS``), or is None.
+    """
+
+    def __init__(self, message: str, *, provider: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message, provider=provider)
+        self.reason = reason
 
 
 class TimeoutError(HFImageError, builtins.TimeoutError):
@@ -149,6 +175,13 @@ class AllProvidersFailedError(HFImageError):
         errors = [attempt.error for attempt in attempts]
         causes = "; ".join(_labelled(attempt) for attempt in attempts)
         if all(isinstance(error, ConnectionError) for error in errors):
+            reasons = {getattr(error, "reason", None) for error in errors}
+            reason = reasons.pop() if len(reasons) == 1 else None
+            if reason in NETWORK_REASONS:
+                _, what, advice = NETWORK_REASONS[reason]
+                names = ", ".join(dict.fromkeys(attempt.provider for attempt in attempts))
+                message = f"No provider could be reached ({names}): {what}. {advice}"
+                return NoProviderReachableError(message, attempts=attempts, reason=reason)
             return NoProviderReachableError(f"No provider could be reached. {causes}", attempts=attempts)
         if all(isinstance(error, QuotaExceededError) for error in errors):
             return AllProvidersOutOfQuotaError(f"Every provider is out of GPU quota. {causes}", attempts=attempts)
@@ -156,7 +189,14 @@ class AllProvidersFailedError(HFImageError):
 
 
 class NoProviderReachableError(AllProvidersFailedError, ConnectionError):
-    """Every provider failed on the network; most often there is no internet connection."""
+    """Every provider failed on the network; most often there is no internet connection.
+
+    ``reason`` is the kind of failure they all met, or None when it differed.
+    """
+
+    def __init__(self, message: str, *, attempts: Sequence[Attempt], reason: str | None = None) -> None:
+        super().__init__(message, attempts=attempts)
+        self.reason = reason
 
 
 class AllProvidersOutOfQuotaError(AllProvidersFailedError, QuotaExceededError):

@@ -12,8 +12,8 @@ import abc
 import logging
 import random
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -54,6 +54,8 @@ class Job:
     width: int
     height: int
     seed: int | None = None
+    asked: Mapping[str, Any] = field(default_factory=dict)
+    """What the caller asked for, by input name, where the provider sends something else (a floored size)."""
 
     @property
     def values(self) -> list[Any]:
@@ -133,7 +135,7 @@ class GradioSpace(Provider):
     def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
         channel, spaces = context.channel, context.spaces
         space = spaces.get(channel, self.url)
-        check_inputs(space, self.api_name, job.inputs, self.name)
+        check_inputs(space, self.api_name, job.inputs, self.name, asked=job.asked)
         try:
             yield from self._route(job, context, space)
         except ProtocolError:
@@ -197,7 +199,8 @@ class _Flux1Schnell(GradioSpace):
 
     def prepare(self, request: GenerationRequest) -> Job:
         self.check(request)
-        width, height = (max(32, side // 8 * 8) for side in request.size(default=self.default_size))
+        asked_width, asked_height = request.size(default=self.default_size)
+        width, height = (max(32, side // 8 * 8) for side in (asked_width, asked_height))
         inputs = (
             ("prompt", request.prompt),
             ("seed", request.seed or 0),
@@ -206,7 +209,9 @@ class _Flux1Schnell(GradioSpace):
             ("height", height),
             ("steps", request.steps or self.default_steps),
         )
-        return Job(inputs, width, height, request.seed)
+        asked = {name: value for name, value, sent in (("width", asked_width, width), ("height", asked_height, height))
+                 if value != sent}  # fmt: skip
+        return Job(inputs, width, height, request.seed, asked)
 
 
 class BlackForestLabs_Flux1Schnell(_Flux1Schnell):

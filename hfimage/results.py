@@ -127,21 +127,24 @@ class _Picture(Event):
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the image to ``path`` and return where it went.
 
-        A directory gets a file named after the prompt and seed (never a name the server
-        suggests); a path without a suffix gets the image type's. A suffix of another image
-        type (``.png``, ``.jpg``, ``.webp``, ``.gif``) converts the image to it, which needs the
-        ``pil`` extra. The bytes stream to disk unless already downloaded, and the file
-        appears whole or not at all. Raises a ``SaveError`` (also the builtin ``OSError``
-        kind, e.g. ``PermissionError``) naming the path when the file system refuses.
+        ``path`` is a folder when it names an existing directory or ends with a separator
+        (``"foxes/"``): the folder is created if missing, and the file in it is named after the
+        prompt and seed (never a name the server suggests), so many images can share it.
+        Otherwise ``path`` is the file, its folders created if missing: without a suffix it
+        gets the image type's; a suffix of another image type (``.png``, ``.jpg``, ``.webp``,
+        ``.gif``) converts the image to it, which needs the ``pil`` extra. The bytes stream to
+        disk unless already downloaded; the file appears whole or not at all, with the
+        permissions your umask gives new files. Raises a ``SaveError`` (also the builtin
+        ``OSError`` kind, e.g. ``PermissionError``) naming the path when the file system refuses.
         """
-        target = Path(path)
-        folder = target if target.is_dir() else target.parent
+        given = os.fspath(path)
+        target = Path(given)
+        into_folder = target.is_dir() or given.endswith(_SEPARATORS)
+        folder = target if into_folder else target.parent
         with _saving(target):
             folder.mkdir(parents=True, exist_ok=True)
             _sweep_parts(folder)
-            import tempfile  # noqa: PLC0415 - only saving needs it; keeps `import hfimage` quick
-
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=PART_PREFIX, suffix=PART_SUFFIX)
+            handle, temporary = _new_part(folder)
         try:
             with os.fdopen(handle, "wb") as file, _saving(target):
                 if "_content" in self.__dict__:
@@ -150,8 +153,8 @@ class _Picture(Event):
                     self._require_source().write_to(self.url, file)
             with open(temporary, "rb") as file:
                 extension = _kind(file.read(16))[1]
-            if target.is_dir():
-                target = target / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
+            if into_folder:
+                target = folder / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
             elif not target.suffix:
                 target = target.with_suffix(extension)
             else:
@@ -269,6 +272,20 @@ def _decoding(provider: str) -> Iterator[None]:
             "Generate it again, or use another provider.",
             provider=provider,
         ) from exc
+
+
+_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
+
+
+def _new_part(folder: Path) -> tuple[int, str]:
+    """A new partial file in ``folder``, opened for writing; created with mode 0o666, so the
+    umask gives it (and the image it becomes) the permissions of any new file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(8):
+        name = str(folder / f"{PART_PREFIX}{os.urandom(6).hex()}{PART_SUFFIX}")
+        with contextlib.suppress(FileExistsError):  # one in 2**48: another save picked the same name
+            return os.open(name, flags, 0o666), name
+    raise FileExistsError(f"no free name for a partial file in {folder}")
 
 
 def _sweep_parts(folder: Path) -> None:

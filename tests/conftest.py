@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,9 @@ def _gradio4_python(config: pytest.Config) -> str:
     python = root / "venv" / "bin" / "python"
     ready = root / "ready"
     if not ready.exists():
+        say = _say(config)
+        say(f"hfimage tests: building a virtual environment with gradio 4.44.1 in {root} (first run only) ...")
+        started = time.monotonic()
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(root / "venv")], check=True, timeout=300)
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *GRADIO4_PINS],
@@ -36,7 +40,16 @@ def _gradio4_python(config: pytest.Config) -> str:
             timeout=1200,
         )
         ready.write_text(" ".join(GRADIO4_PINS))
+        say(f"hfimage tests: gradio 4.44.1 is ready ({time.monotonic() - started:.0f} s)")
     return str(python)
+
+
+def _say(config: pytest.Config) -> Callable[[str], None]:
+    """A way to write one line on the terminal even while pytest captures output."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return lambda line: print(line, file=sys.stderr)
+    return reporter.write_line  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +68,12 @@ def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
     except (subprocess.SubprocessError, OSError) as exc:
         if os.environ.get("CI"):
             raise
-        pytest.skip(f"could not install gradio 4.44.1 in a virtual environment: {exc}")
+        why = (
+            f"pip exited with {exc.returncode}"
+            if isinstance(exc, subprocess.CalledProcessError)
+            else type(exc).__name__
+        )
+        pytest.skip(f"gradio 4.44.1 could not be installed ({why}): is the package registry (PyPI) reachable?")
     servers = start(python, "4.44.1", APPS)
     yield servers
     stop(servers)

@@ -93,7 +93,9 @@ def test_the_batch_command_saves_one_file_per_prompt_and_reports(tmp_path):
     names = sorted(path.name for path in (tmp_path / "out").iterdir())
     assert names == sorted([f"{stem_for('a red fox')}.png", f"{stem_for('a green fox')}.png"])
     assert "failed: 'a blue fox': BlackForestLabs_Flux1Schnell failed: weights missing" in stderr
-    assert stderr.splitlines()[-1].endswith("4 prompts: 2 saved, 0 already there, 1 failed (in out)")
+    assert stderr.splitlines()[-1].endswith(
+        "4 prompts (1 repeated, made once): 2 saved, 0 already there, 1 failed (in out)"
+    )
     assert "[####################] 3/3, 2 saved, 1 failed" in stderr
 
 

@@ -69,7 +69,13 @@ def test_without_pillow_the_image_is_kept_in_its_own_type_with_a_note(fake_space
     (tmp_path / "no_pillow" / "PIL" / "__init__.py").write_text("raise ImportError('Pillow is not here')\n")
     out = tmp_path / "out"
     result = hfimage_cli(
-        "a red fox", "-o", str(out / "fox.webp"), "--url", fake_space.url, PYTHONPATH=str(tmp_path / "no_pillow")
+        "a red fox",
+        "-o",
+        str(out / "fox.webp"),
+        "--parents",
+        "--url",
+        fake_space.url,
+        PYTHONPATH=str(tmp_path / "no_pillow"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{out / 'fox.png'}\n"
@@ -197,7 +203,11 @@ def test_sdxl_turbo_runs_on_imagelabs_with_its_status_lines(tmp_path):
         )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{tmp_path / 'a-red-fox-3.png'}\n"
-    assert progress_lines(result.stderr)[:2] == ["ImageLabs: Queued", "ImageLabs: Processing"]
+    assert progress_lines(result.stderr)[:3] == [
+        "waiting for the first answer",
+        "ImageLabs: Queued",
+        "ImageLabs: Processing",
+    ]
     assert next(request.json() for request in server.requests if request.route == "/txt2img")["seed"] == "3"
 
 
@@ -207,7 +217,8 @@ def test_queue_progress_shows_as_lines_on_stderr(fake_space, tmp_path):
     )
     result = hfimage_cli("a cat", "--url", fake_space.url, "-o", str(tmp_path / "cat.png"))
     assert result.returncode == 0, result.stderr
-    assert progress_lines(result.stderr)[:5] == [
+    assert progress_lines(result.stderr)[:6] == [
+        "waiting for the first answer",
         "BlackForestLabs_Flux1Schnell: queued, next in line",
         "BlackForestLabs_Flux1Schnell: running",
         "BlackForestLabs_Flux1Schnell: queued, position 2 of 4, about 9 s",
@@ -225,11 +236,13 @@ def test_the_call_route_can_be_chosen(fake_space, tmp_path):
 
 def test_a_quota_error_is_remembered_between_runs(tmp_path, monkeypatch, capsys):
     from hfimage import cli
-    from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
+    from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 
     with FakeSpace() as first, FakeSpace() as second:
         monkeypatch.setattr(BlackForestLabs_Flux1Schnell, "default_url", first.url)
         monkeypatch.setattr(Voodoohop_Flux1Schnell, "default_url", second.url)
+        for offline in (StabilityAI_SD35Large, ImageLabs):  # a closed port here: never the real host
+            monkeypatch.setattr(offline, "default_url", "http://127.0.0.1:9")
         first.script([error(QUOTA)])
         assert cli.main(["a cat", "-o", str(tmp_path / "one.png"), "-q"]) == 0
         assert cli.main(["a cat", "-o", str(tmp_path / "two.png"), "-q"]) == 0

@@ -240,4 +240,7 @@ def test_when_no_provider_can_be_reached_the_error_is_a_connection_error():
         "BlackForestLabs_Flux1Schnell",
         "Voodoohop_Flux1Schnell",
     ]
-    assert str(caught.value).startswith("No provider could be reached.")
+    assert str(caught.value) == (
+        "No provider could be reached (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell): "
+        "nothing accepted the connections. Check the URL, your network and proxy."
+    )

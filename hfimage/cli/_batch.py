@@ -11,10 +11,11 @@ from typing import Any
 
 from .._batch import run_many
 from .._cancel import Cancellation
-from ..errors import HFImageError
+from ..errors import HFImageError, InvalidRequestError
 from ._codes import EXIT_OK, common_code
-from ._display import ProgressLine
+from ._display import HelpFormatter, ProgressLine
 from ._options import add_generation_options, command_line_client, generation_params
+from ._paths import output_folder
 
 IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".gif")
 
@@ -24,13 +25,13 @@ def add_command(commands: Any, epilog: str) -> None:
         "batch",
         help="generate one image per line of a file",
         description="Generate one image per prompt (one per line; blank lines and lines starting with # are "
-        "skipped). Each image is saved as DIR/<prompt>-<hash>.<type>; prompts whose file is already there "
-        "are skipped, so an interrupted batch can be run again to finish it.",
+        "skipped, and a prompt given twice is made once). Each image is saved as DIR/<prompt>-<hash>.<type>; "
+        "prompts whose file is already there are skipped, so an interrupted batch can be run again to finish it.",
         epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("prompts", help="file of prompts, one per line; '-' reads standard input")
-    parser.add_argument("-o", "--output", type=Path, default=Path("."), help="directory for the images")
+    parser.add_argument("-o", "--output", default=".", help="folder for the images (default: the current one)")
     parser.add_argument("-c", "--concurrency", type=int, default=4, help="images made at once (default 4)")
     add_generation_options(parser)
     parser.set_defaults(handler=run)
@@ -47,17 +48,36 @@ def stem_for(prompt: str) -> str:
     return f"{words}-{hashlib.sha256(prompt.encode()).hexdigest()[:8]}"
 
 
+def read_prompt_file(name: str) -> str:
+    """The text of the prompts file (``-``: standard input); InvalidRequestError saying why it cannot be read."""
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidRequestError(f"The prompts file {name} does not exist.") from None
+    except IsADirectoryError:
+        raise InvalidRequestError(f"{name} is a folder; give a text file with one prompt per line.") from None
+    except UnicodeDecodeError:
+        raise InvalidRequestError(f"{name} is not a text file (UTF-8); give one prompt per line.") from None
+    except OSError as exc:
+        raise InvalidRequestError(f"Cannot read the prompts file {name}: {exc.strerror or exc}.") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    source = sys.stdin.read() if args.prompts == "-" else Path(args.prompts).read_text(encoding="utf-8")
-    prompts = read_prompts(source)
+    prompts = read_prompts(read_prompt_file(args.prompts))
+    unique = list(dict.fromkeys(prompts))
     params = generation_params(args)
     with command_line_client(args) as client:
         concurrency = client._check_batch(args.concurrency, params)  # before anything is written
-        folder: Path = args.output
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = output_folder(args.output, parents=args.parents)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidRequestError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
         done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES}
-        todo = [prompt for prompt in dict.fromkeys(prompts) if stem_for(prompt) not in done]
-        skipped = len(dict.fromkeys(prompts)) - len(todo)
+        todo = [prompt for prompt in unique if stem_for(prompt) not in done]
+        skipped = len(unique) - len(todo)
         progress = ProgressLine(quiet=args.quiet)
         tally = {"saved": 0, "failed": 0}
 
@@ -79,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
         finally:
             progress.end()
     failures = [outcome for outcome in outcomes if isinstance(outcome, HFImageError)]
-    summary = f"{len(prompts)} prompts: {tally['saved']} saved, {skipped} already there, {len(failures)} failed"
+    repeats = len(prompts) - len(unique)
+    given = f"{len(prompts)} prompts ({repeats} repeated, made once)" if repeats else f"{len(prompts)} prompts"
+    summary = f"{given}: {tally['saved']} saved, {skipped} already there, {len(failures)} failed"
     progress.say(f"{summary} (in {folder})")
     return common_code(failures) if failures else EXIT_OK
 

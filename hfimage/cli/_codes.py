@@ -15,6 +15,7 @@ from ..errors import (
 )
 
 EXIT_OK = 0
+EXIT_BUG = 1
 EXIT_INVALID = 2
 EXIT_QUOTA = 3
 EXIT_PROVIDER = 4

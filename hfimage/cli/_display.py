@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import sys
+import textwrap
+import threading
 import time
+from collections.abc import Iterator
 from typing import TextIO
+
+TICK_SECONDS = 1.0
 
 
 class ProgressLine:
@@ -16,6 +23,7 @@ class ProgressLine:
         self._live = self._stream.isatty() if live is None else live
         self._last = ""
         self._started = time.monotonic()
+        self._lock = threading.RLock()  # the waiting clock writes from its own thread
 
     @property
     def elapsed(self) -> float:
@@ -23,26 +31,57 @@ class ProgressLine:
 
     def show(self, text: str) -> None:
         """Show the current state, with the time elapsed."""
-        if self._quiet or text == self._last:
-            return
-        self._last = text
-        line = f"[{self.elapsed:5.1f}s] {text}"
-        if self._live:
-            self._stream.write(f"\r\x1b[K{line}")
-        else:
-            self._stream.write(f"{line}\n")
-        self._stream.flush()
+        with self._lock:
+            if self._quiet or text == self._last:
+                return
+            self._last = text
+            line = f"[{self.elapsed:5.1f}s] {text}"
+            self._stream.write(f"\r\x1b[K{line}" if self._live else f"{line}\n")
+            self._stream.flush()
 
     def say(self, text: str) -> None:
         """A line that stays: ends the live line first."""
         if self._quiet:
             return
-        self.end()
-        self._stream.write(f"{text}\n")
-        self._stream.flush()
+        with self._lock:
+            self.end()
+            self._stream.write(f"{text}\n")
+            self._stream.flush()
+
+    @contextlib.contextmanager
+    def waiting(self, text: str) -> Iterator[None]:
+        """Show ``text`` now and, on a terminal, keep its clock running until something else is shown."""
+        self.show(text)
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(TICK_SECONDS):
+                with self._lock:
+                    if self._last == text:
+                        self._last = ""
+                        self.show(text)
+
+        ticker = threading.Thread(target=tick, name="hfimage-progress", daemon=True) if self._live else None
+        if ticker is not None:
+            ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if ticker is not None:
+                ticker.join()
 
     def end(self) -> None:
         if self._live and self._last:
             self._stream.write("\n")
             self._stream.flush()
         self._last = ""
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps descriptions and epilogs to the terminal, paragraph by paragraph, keeping their line breaks."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = text.splitlines()
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent) or indent
+                         for line in lines)  # fmt: skip

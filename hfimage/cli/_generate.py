@@ -10,11 +10,12 @@ from typing import Any
 
 from .._describe import describe
 from .._imagetype import EXTENSIONS
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, ProtocolError
 from ..results import Image, Preview
 from ._codes import EXIT_OK
-from ._display import ProgressLine
+from ._display import HelpFormatter, ProgressLine
 from ._options import add_generation_options, command_line_client, generation_params
+from ._paths import output_folder, output_path
 
 
 def add_command(commands: Any, epilog: str) -> None:
@@ -23,14 +24,15 @@ def add_command(commands: Any, epilog: str) -> None:
         help="generate an image (the default command)",
         description="Generate an image and save it. `hfimage PROMPT` is short for `hfimage generate PROMPT`.",
         epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("prompt", help="what the image should show; '-' reads it from standard input")
     parser.add_argument(
-        "-o", "--output", type=Path, default=Path("."),
-        help="file or directory to save to (default: the current directory, named after the prompt)",
+        "-o", "--output", default=".",
+        help="file, or folder (an existing one, or a name ending with /) to save into, named after the prompt "
+        "(default: the current folder)",
     )  # fmt: skip
-    parser.add_argument("--previews", type=Path, metavar="DIR", help="also keep each preview, in this directory")
+    parser.add_argument("--previews", metavar="DIR", help="also keep each preview, in this folder")
     parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     add_generation_options(parser)
     parser.set_defaults(handler=run)
@@ -38,28 +40,34 @@ def add_command(commands: Any, epilog: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     prompt = sys.stdin.read().strip() if args.prompt == "-" else args.prompt
+    params = generation_params(args)  # checks the options before any path is looked at
+    output = output_path(args.output, parents=args.parents)
+    preview_folder = output_folder(args.previews, parents=args.parents) if args.previews is not None else None
     progress = ProgressLine(quiet=args.quiet)
     previews = 0
+    final: Image | None = None
+    path: Path | None = None
     with command_line_client(args) as client:
-        final: Image | None = None
+        events = client.stream(prompt, **params)
         try:
-            for event in client.stream(prompt, **generation_params(args)):
-                if isinstance(event, Image):
-                    final = event
-                    continue
-                if isinstance(event, Preview):
-                    previews += 1
-                    if args.previews is not None:
-                        event.save(args.previews / f"preview-{previews:03d}")
-                line = describe(event)
-                if line is not None:
-                    progress.show(line if not isinstance(event, Preview) else f"{line} {previews}")
+            with progress.waiting("waiting for the first answer"):
+                for event in events:
+                    if isinstance(event, Image):  # saved within the call's timeout
+                        final = event
+                        progress.show(f"{final.provider}: downloading")
+                        path = _save(final, output, progress)
+                        continue
+                    if isinstance(event, Preview):
+                        previews += 1
+                        if preview_folder is not None:
+                            event.save(preview_folder / f"preview-{previews:03d}")
+                    line = describe(event)
+                    if line is not None:
+                        progress.show(line if not isinstance(event, Preview) else f"{line} {previews}")
         finally:
             progress.end()
-        assert final is not None  # stream() ends with an Image or raises
-        progress.show(f"{final.provider}: downloading")
-        path = _save(final, args.output, progress)
-        progress.end()
+    if final is None or path is None:  # stream() ends with an Image or raises; this guards the contract
+        raise ProtocolError("The call ended without an image.")
     progress.say(
         f"saved {path} ({final.width}x{final.height}, seed {final.seed}, {final.provider}, {final.elapsed:.1f} s)"
     )
@@ -67,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _save(image: Image, output: Path, progress: ProgressLine) -> Path:
+def _save(image: Image, output: str, progress: ProgressLine) -> Path:
     """Save where asked; if that needs a conversion and Pillow is missing, keep the image's own type.
 
     The image has cost a generation (and maybe GPU quota), so it is kept either way.
@@ -75,7 +83,7 @@ def _save(image: Image, output: Path, progress: ProgressLine) -> Path:
     try:
         return image.save(output)
     except MissingExtraError as error:
-        path = image.save(output.with_name(output.stem + EXTENSIONS[image.mime_type]))
+        path = image.save(Path(output).with_name(Path(output).stem + EXTENSIONS[image.mime_type]))
         progress.say(f"note: {error}; saved {path} instead")
         return path
 

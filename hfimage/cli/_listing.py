@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +14,7 @@ from .._health import check
 from .._quota_memory import QuotaMemory, cache_file
 from ..client import Client
 from ..providers import PROVIDERS
-from ._codes import EXIT_OK
+from ._codes import EXIT_OK, EXIT_PROVIDER
 
 
 def add_commands(commands: Any) -> None:
@@ -43,21 +46,35 @@ def list_providers(args: argparse.Namespace) -> int:
         return EXIT_OK
     cooling = QuotaMemory(cache_file()).cooling()
     table = [("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")]
+    reasons: list[str] = []
+    serving = 0
     with Client() as client:
         for cls in PROVIDERS.values():
             provider = cls()
             health = check(provider, client._transport, timeout=args.timeout, token=client._token)
             rest = cooling.get(provider.key)
+            if health.reachable:
+                quota = f"resting {rest:.0f} s" if rest else "ok"
+                serving += not rest
+            else:
+                quota = "-"  # not known: the provider did not answer
+                reasons.append(f"{health.provider}: {health.detail}")
             table.append(
                 (
                     health.provider,
-                    health.detail if len(health.detail) <= 60 else health.detail[:59] + "…",
+                    "ok" if health.reachable else f"unreachable ({len(reasons)})",
                     health.version or "-",
                     f"{health.latency * 1000:.0f} ms" if health.latency is not None else "-",
-                    f"resting {rest:.0f} s" if rest else "ok",
+                    quota,
                 )
             )
     print_table(table)
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    for number, reason in enumerate(reasons, start=1):
+        print(textwrap.fill(reason, width, initial_indent=f"({number}) ", subsequent_indent="    "))
+    if not serving:
+        print("No provider can serve now.", file=sys.stderr)
+        return EXIT_PROVIDER
     return EXIT_OK
 
 

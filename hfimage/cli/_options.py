@@ -30,10 +30,15 @@ def add_generation_options(parser: argparse.ArgumentParser) -> None:
         help="Gradio route: the queue (live progress, real errors), the call route, or auto (default)",
     )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors and the result")
+    parser.add_argument("--parents", action="store_true", help="create missing folders in the output path")
 
 
 def generation_params(args: argparse.Namespace) -> GenerateParams:
-    """The keyword arguments for ``generate()`` that the options give."""
+    """The keyword arguments for ``generate()`` that the options give; InvalidRequestError for a bad mix."""
+    if args.size is not None and args.aspect is not None:
+        raise InvalidRequestError(
+            "Give --size or --aspect, not both: --size sets the exact size, --aspect picks one for a ratio."
+        )
     width, height = args.size or (None, None)
     return GenerateParams(
         model=args.model,
