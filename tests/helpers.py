@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -97,3 +100,20 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+def run_hfimage(*args: str, cwd: Any = None, stdin: str | None = None, umask: int | None = None, **env: str) -> Any:
+    """The ``hfimage`` command run as a user runs it, in a subprocess, with no token and no proxy for loopback."""
+    environment = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **env}
+    environment.pop("HF_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "hfimage", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env=environment,
+        check=False,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+    )

@@ -1,6 +1,5 @@
 """The ``hfimage`` command, run as a user runs it: a subprocess, against loopback servers."""
 
-import os
 import re
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import pytest
 
 from hfimage.testing import FakeImageLabs, FakeSpace, error, notice, progress, queued
 
-from .helpers import posted_data
+from .helpers import posted_data, run_hfimage
 
 QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
 
@@ -22,18 +21,7 @@ def _own_cache(tmp_path, monkeypatch):
 
 
 def hfimage_cli(*args, stdin=None, cwd=None, **more_env):
-    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **more_env}
-    env.pop("HF_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "hfimage", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
+    return run_hfimage(*args, stdin=stdin, cwd=cwd, **more_env)
 
 
 def progress_lines(stderr):

@@ -3,7 +3,6 @@ files under their umask, honest messages when the network misbehaves, and a pack
 what it is. The command line runs as a subprocess wherever the behaviour is the process's."""
 
 import json
-import os
 import re
 import stat
 import subprocess
@@ -18,23 +17,14 @@ from hfimage import cli
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, Fault, error
 
+from .helpers import run_hfimage
+
 ROOT = Path(__file__).parent.parent
 QUOTA = "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"
 
 
 def run_cli(*args, cwd, umask=None, **env):
-    environment = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "XDG_CACHE_HOME": str(cwd / "cache"), **env}
-    environment.pop("HF_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "hfimage", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        env=environment,
-        check=False,
-        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
-    )
+    return run_hfimage(*args, cwd=cwd, umask=umask, XDG_CACHE_HOME=str(cwd / "cache"), **env)
 
 
 def one_line_error(result, code=2):
