@@ -40,7 +40,7 @@ from .errors import (
 
 if TYPE_CHECKING:
     from . import providers
-    from ._catalog import ModelInfo
+    from ._core.catalog import ModelInfo
     from .client import Client, GenerateParams, generate, generate_many, models, stream
     from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 

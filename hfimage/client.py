@@ -8,19 +8,19 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._batch import check_count, run_many
-from ._cancel import Cancellation, Cancelled
-from ._catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
-from ._deadline import Deadline
-from ._download import CallScope, ImageSource
-from ._gradio import SpaceDirectory
-from ._http import POOL_SIZE, Channel, Transport
-from ._lazy import Lazy
-from ._output import Output
-from ._quota_memory import QuotaMemory
-from ._request import GenerationRequest, build_request
-from ._text import handed_over, mask
-from ._token import check_token, token_from_environment
+from ._core.batch import check_count, run_many
+from ._core.cancel import Cancellation, Cancelled
+from ._core.catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
+from ._core.deadline import Deadline
+from ._core.lazy import Lazy
+from ._core.quota_memory import QuotaMemory
+from ._core.request import GenerationRequest, build_request
+from ._core.text import handed_over, mask
+from ._http.auth import check_token, token_from_environment
+from ._http.download import CallScope, ImageSource
+from ._http.transport import POOL_SIZE, Channel, Transport
+from ._protocols.gradio.space import SpaceDirectory
+from ._protocols.output import Output
 from .errors import (
     AllProvidersFailedError,
     Attempt,

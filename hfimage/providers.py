@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ._call import call
-from ._gradio import SpaceDirectory, SpaceInfo, check_inputs
-from ._http import Channel, Credential
-from ._imagelabs import run_task
-from ._output import Output
-from ._poll import PollSchedule
-from ._queue import join, listen, offers_queue
-from ._request import GenerationRequest
-from ._token import check_token
-from ._urls import origin, url_problem
+from ._core.request import GenerationRequest
+from ._http.auth import check_token
+from ._http.transport import Channel, Credential
+from ._http.urls import origin, url_problem
+from ._protocols.gradio.call import call
+from ._protocols.gradio.queue import join, listen, offers_queue
+from ._protocols.gradio.space import SpaceDirectory, SpaceInfo, check_inputs
+from ._protocols.imagelabs import run_task
+from ._protocols.output import Output
+from ._protocols.poll import PollSchedule
 from .errors import InvalidRequestError, ProtocolError
 from .results import Event
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._cancel import Cancellation
-from ._convert import convert_for_name, pillow
-from ._download import ImageSource
-from ._imagetype import sniff
+from ._core.cancel import Cancellation
+from ._core.convert import convert_for_name, pillow
+from ._core.imagetype import sniff
+from ._http.download import ImageSource
 from .errors import (
     Attempt,
     BrokenImageError,

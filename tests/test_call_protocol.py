@@ -1,4 +1,4 @@
-"""The Gradio call route, byte by byte, with every event and error shape (PROTOCOLS.md section 3)."""
+"""The Gradio call route, byte by byte, with every event and error shape."""
 
 import json
 

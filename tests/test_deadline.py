@@ -5,7 +5,7 @@ import time
 import pytest
 
 import hfimage
-from hfimage._deadline import Deadline
+from hfimage._core.deadline import Deadline
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, error, heartbeat, pause
 

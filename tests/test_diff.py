@@ -1,7 +1,7 @@
 import pytest
 
 from hfimage import ProtocolError
-from hfimage._diff import apply_diff
+from hfimage._protocols.gradio.diff import apply_diff
 
 FILE = {"path": "/tmp/gradio/a/image.webp", "url": "http://x.invalid/file=a", "meta": {"_type": "gradio.FileData"}}
 

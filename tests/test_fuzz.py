@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hfimage import HFImageError, ProtocolError, QuotaExceededError
-from hfimage._call import _read_events
-from hfimage._diff import apply_diff
-from hfimage._gradio import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
-from hfimage._imagelabs import read_progress
-from hfimage._output import Output
-from hfimage._queue import _follow
-from hfimage._quota import quota_retry_after
-from hfimage._sse import sse_events
+from hfimage._http.sse import sse_events
+from hfimage._protocols.gradio.call import _read_events
+from hfimage._protocols.gradio.diff import apply_diff
+from hfimage._protocols.gradio.queue import _follow
+from hfimage._protocols.gradio.quota import quota_retry_after
+from hfimage._protocols.gradio.space import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
+from hfimage._protocols.imagelabs import read_progress
+from hfimage._protocols.output import Output
 
 from .helpers import file_data, sse
 

@@ -1,7 +1,7 @@
 import pytest
 
 from hfimage import InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
-from hfimage._gradio import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
+from hfimage._protocols.gradio.space import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
 from hfimage.testing import FLUX_INPUTS, GRADIO_4, GRADIO_6, FakeSpace
 
 ROOT = "http://127.0.0.1:9"

@@ -16,8 +16,8 @@ import responses
 
 import hfimage
 import hfimage.aio
-from hfimage import _sse
-from hfimage._text import handed_over
+from hfimage._core.text import handed_over
+from hfimage._http import sse as _sse
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeImageLabs, FakeSpace, Fault, Reply, raw, solid_png
 

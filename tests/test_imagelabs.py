@@ -1,4 +1,4 @@
-"""ImageLabs: start once, poll until done, every status shape typed (PROTOCOLS.md section 5)."""
+"""ImageLabs: start once, poll until done, every status shape typed."""
 
 import json
 
@@ -9,7 +9,7 @@ from responses.registries import OrderedRegistry
 
 import hfimage
 from hfimage import Image, ProtocolError, ProviderError, RateLimitError, ServiceUnavailableError, Status
-from hfimage._poll import PollSchedule
+from hfimage._protocols.poll import PollSchedule
 from hfimage.providers import ImageLabs
 from hfimage.testing import FakeImageLabs, FinishAfter, Reply
 

@@ -5,8 +5,8 @@ import itertools
 import pytest
 
 import hfimage
-from hfimage._deadline import Deadline
-from hfimage._poll import PollSchedule, polls
+from hfimage._core.deadline import Deadline
+from hfimage._protocols.poll import PollSchedule, polls
 
 from .helpers import FakeClock
 

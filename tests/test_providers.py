@@ -2,7 +2,7 @@ import pytest
 
 import hfimage
 from hfimage import InvalidRequestError
-from hfimage._request import build_request
+from hfimage._core.request import build_request
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 
 

@@ -1,4 +1,4 @@
-"""The Gradio queue route (PROTOCOLS.md section 4): every message kind, demultiplexing, route choice."""
+"""The Gradio queue route: every message kind, demultiplexing, route choice."""
 
 import json
 import time
@@ -19,7 +19,7 @@ from hfimage import (
     ServiceUnavailableError,
     Started,
 )
-from hfimage._quota_memory import DEFAULT_COOLDOWN, QuotaMemory
+from hfimage._core.quota_memory import DEFAULT_COOLDOWN, QuotaMemory
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, error, heartbeat, notice, pause, progress, queued
 

@@ -1,6 +1,6 @@
 import pytest
 
-from hfimage._quota import is_quota_message, quota_retry_after
+from hfimage._protocols.gradio.quota import is_quota_message, quota_retry_after
 
 WORDINGS = [
     (

@@ -1,7 +1,7 @@
 import pytest
 
 from hfimage import InvalidRequestError
-from hfimage._request import build_request
+from hfimage._core.request import build_request
 
 
 def test_a_valid_request_keeps_every_value():

@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 
 import hfimage
 from hfimage import Image, MissingExtraError, ProtocolError
-from hfimage._download import MAX_IMAGE_BYTES, download
+from hfimage._http.download import MAX_IMAGE_BYTES, download
 from hfimage.providers import BlackForestLabs_Flux1Schnell
 from hfimage.testing import FakeSpace, solid_png
 
@@ -136,8 +136,8 @@ def test_a_download_that_is_not_an_image_is_refused_and_leaves_no_file(tmp_path)
 
 
 def test_a_download_stops_at_the_size_limit(fake_space):
-    from hfimage._deadline import Deadline
-    from hfimage._http import Channel, Transport
+    from hfimage._core.deadline import Deadline
+    from hfimage._http.transport import Channel, Transport
 
     outputs = fake_space.image(1)
     fake_space.files[outputs[0]["path"]] = solid_png(8, 8, RED) + b"\x00" * 5000

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import hfimage
-from hfimage._http import Transport
+from hfimage._http.transport import Transport
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs
 from hfimage.testing import FakeImageLabs, Reply
 
@@ -44,9 +44,9 @@ def test_a_redirect_to_a_local_file_is_never_followed(fake_space):
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x.png", "data:image/png;base64,AAAA"])
 def test_downloads_refuse_anything_but_http(url):
-    from hfimage._deadline import Deadline
-    from hfimage._download import download
-    from hfimage._http import Channel
+    from hfimage._core.deadline import Deadline
+    from hfimage._http.download import download
+    from hfimage._http.transport import Channel
 
     with pytest.raises(hfimage.ProtocolError, match="will not fetch"):
         download(Channel(Transport(), Deadline(5), "P"), url, None)  # type: ignore[arg-type]

@@ -6,19 +6,47 @@
 ...         print(event)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._bridge import EventStream
 from ._client import Client, download, generate, generate_many, stream
-from ._compat import (
-    AsyncImageGenerator,
-    BlackForestLabs_Flux1Schnell,
-    ImageLabs,
-    ImagePreview,
-    ImageResponse,
-    ResponseError,
-    StabilityAI_SD35Large,
-    Voodoohop_Flux1Schnell,
-    format_image_prompt,
+
+if TYPE_CHECKING:
+    from ..compat import (
+        AsyncImageGenerator,
+        BlackForestLabs_Flux1Schnell,
+        ImageLabs,
+        ImagePreview,
+        ImageResponse,
+        ResponseError,
+        StabilityAI_SD35Large,
+        Voodoohop_Flux1Schnell,
+        format_image_prompt,
+    )
+
+_COMPAT = frozenset(
+    {
+        "AsyncImageGenerator",
+        "BlackForestLabs_Flux1Schnell",
+        "ImageLabs",
+        "ImagePreview",
+        "ImageResponse",
+        "ResponseError",
+        "StabilityAI_SD35Large",
+        "Voodoohop_Flux1Schnell",
+        "format_image_prompt",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    """The drop-ins of ``hfimage.compat``, loaded on first use (they are built on this package's client)."""
+    if name in _COMPAT:
+        from .. import compat  # noqa: PLC0415 - compat imports this package's client: load it after
+
+        return getattr(compat, name)
+    raise AttributeError(f"module 'hfimage.aio' has no attribute {name!r}")
+
 
 __all__ = [
     "AsyncImageGenerator",

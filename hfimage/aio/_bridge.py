@@ -19,7 +19,7 @@ import anyio.from_thread
 import anyio.lowlevel
 import anyio.to_thread
 
-from .._cancel import Cancellation, Cancelled
+from .._core.cancel import Cancellation, Cancelled
 from ..results import Event, Image
 
 JOIN_SECONDS = 0.4

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import anyio
 import anyio.lowlevel
 
-from .._batch import check_count
-from .._cancel import Cancellation
-from .._http import POOL_SIZE
-from .._lazy import Lazy
+from .._core.batch import check_count
+from .._core.cancel import Cancellation
+from .._core.lazy import Lazy
+from .._http.transport import POOL_SIZE
 from ..client import Client as SyncClient
 from ..client import GenerateParams
 from ..errors import HFImageError, ProtocolError

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._batch import run_many
-from .._cancel import Cancellation
+from .._core.batch import run_many
+from .._core.cancel import Cancellation
 from ..errors import HFImageError, InvalidRequestError
 from ._codes import EXIT_OK, common_code
 from ._display import HelpFormatter, ProgressLine

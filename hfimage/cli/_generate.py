@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._describe import describe
-from .._imagetype import EXTENSIONS
+from .._core.imagetype import EXTENSIONS
 from ..errors import MissingExtraError, ProtocolError
 from ..results import Image, Preview
 from ._codes import EXIT_OK
 from ._display import HelpFormatter, ProgressLine
 from ._options import add_generation_options, command_line_client, generation_params
 from ._paths import output_folder, output_path
+from .describe import describe
 
 
 def add_command(commands: Any, epilog: str) -> None:

@@ -9,12 +9,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from .._catalog import CATALOG
-from .._health import check
-from .._quota_memory import QuotaMemory, cache_file
+from .._core.catalog import CATALOG
+from .._core.quota_memory import QuotaMemory, cache_file
 from ..client import Client
 from ..providers import PROVIDERS
 from ._codes import EXIT_OK, EXIT_PROVIDER
+from .health import check
 
 
 def add_commands(commands: Any) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .._catalog import find_model
-from .._quota_memory import QuotaMemory, cache_file
+from .._core.catalog import find_model
+from .._core.quota_memory import QuotaMemory, cache_file
 from ..client import Client, GenerateParams
 from ..errors import InvalidRequestError
 from ..providers import PROVIDERS, Provider

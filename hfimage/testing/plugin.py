@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ..aio import _compat
+from .. import compat
 from ..providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from ._gradio import SD35_INPUTS, FakeSpace
 from ._imagelabs import FakeImageLabs
@@ -56,10 +56,10 @@ def fake_providers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProviders]:
             imagelabs=stack.enter_context(FakeImageLabs()),
         )
         pairs = (
-            (BlackForestLabs_Flux1Schnell, _compat.BlackForestLabs_Flux1Schnell, fakes.flux.url),
-            (Voodoohop_Flux1Schnell, _compat.Voodoohop_Flux1Schnell, fakes.voodoohop.url),
-            (StabilityAI_SD35Large, _compat.StabilityAI_SD35Large, fakes.sd35.url),
-            (ImageLabs, _compat.ImageLabs, fakes.imagelabs.url),
+            (BlackForestLabs_Flux1Schnell, compat.BlackForestLabs_Flux1Schnell, fakes.flux.url),
+            (Voodoohop_Flux1Schnell, compat.Voodoohop_Flux1Schnell, fakes.voodoohop.url),
+            (StabilityAI_SD35Large, compat.StabilityAI_SD35Large, fakes.sd35.url),
+            (ImageLabs, compat.ImageLabs, fakes.imagelabs.url),
         )
         for provider, drop_in, url in pairs:
             monkeypatch.setattr(provider, "default_url", url)

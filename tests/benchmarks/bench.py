@@ -31,7 +31,7 @@ import requests
 
 import hfimage
 import hfimage.aio
-from hfimage._poll import PollSchedule
+from hfimage._protocols.poll import PollSchedule
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs
 from hfimage.testing import FakeImageLabs, FinishAfter
 from tests.apps.launch import start, stop

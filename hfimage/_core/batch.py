@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from ._cancel import Cancellation
-from .errors import HFImageError, InvalidRequestError
+from ..errors import HFImageError, InvalidRequestError
+from .cancel import Cancellation
 
 T = TypeVar("T")
 

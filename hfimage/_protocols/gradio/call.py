@@ -1,6 +1,8 @@
 """The Gradio call route: POST the inputs, then read the job's event stream.
 
-PROTOCOLS.md section 3. The stream is closed on every way out of the generator,
+POST ``{prefix}/call/{api_name}`` with ``{"data": [inputs]}`` answers ``{"event_id": ...}``; then
+GET ``{prefix}/call/{api_name}/{event_id}`` streams ``generating``, ``complete``, ``error`` and
+``heartbeat`` events, each with JSON data. The stream is closed on every way out of the generator,
 which is also how a job is cancelled on the server.
 """
 
@@ -10,13 +12,13 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ._gradio import SpaceInfo, app_error, decode, event_id_of, image_and_seed
-from ._http import Channel
-from ._json import reading
-from ._output import Output, PreviewHold, finishing
-from ._sse import sse_events
-from ._text import excerpt
-from .errors import ProtocolError
+from ..._core.server_data import reading
+from ..._core.text import excerpt
+from ..._http.sse import sse_events
+from ..._http.transport import Channel
+from ...errors import ProtocolError
+from ..output import Output, PreviewHold, finishing
+from .space import SpaceInfo, app_error, decode, event_id_of, image_and_seed
 
 log = logging.getLogger("hfimage")
 

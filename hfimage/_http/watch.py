@@ -17,8 +17,8 @@ import threading
 import time
 from collections.abc import Iterator
 
-from ._cancel import Cancellation, shut
-from ._deadline import Deadline
+from .._core.cancel import Cancellation, shut
+from .._core.deadline import Deadline
 
 LINGER_SECONDS = 0.5
 """How long the watchdog thread waits for new work before it ends (a burst of calls shares one thread)."""

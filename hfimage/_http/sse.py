@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 
 import sseclient
 
-from ._text import mask
-from .errors import ProtocolError
+from .._core.text import mask
+from ..errors import ProtocolError
 
 MAX_EVENT_BYTES = 32 * 2**20
 """The largest event accepted; Gradio's are a few KiB (files travel as URLs, not inline)."""

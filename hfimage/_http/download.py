@@ -6,13 +6,13 @@ import io
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from ._cancel import Cancellation
-from ._deadline import Deadline
-from ._http import Channel, Credential, Transport
-from ._imagetype import sniff
-from ._text import handed_over
-from ._urls import server_url
-from .errors import HFImageError, ProtocolError
+from .._core.cancel import Cancellation
+from .._core.deadline import Deadline
+from .._core.imagetype import sniff
+from .._core.text import handed_over
+from ..errors import HFImageError, ProtocolError
+from .transport import Channel, Credential, Transport
+from .urls import server_url
 
 MAX_IMAGE_BYTES = 256 * 2**20
 PIECE_BYTES = 256 * 2**10

@@ -23,13 +23,11 @@ import urllib3.exceptions
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ._cancel import Cancellation
-from ._deadline import Deadline
-from ._json import parse_json
-from ._text import excerpt, looks_like_html, mask, redact
-from ._urls import Origin, host_of, is_hf_origin, origin, url_problem
-from ._watch import Watch, released
-from .errors import (
+from .._core.cancel import Cancellation
+from .._core.deadline import Deadline
+from .._core.server_data import parse_json
+from .._core.text import excerpt, looks_like_html, mask, redact
+from ..errors import (
     NETWORK_REASONS,
     AuthenticationError,
     ConnectionError,
@@ -39,6 +37,8 @@ from .errors import (
     ServiceUnavailableError,
     TimeoutError,
 )
+from .urls import Origin, host_of, is_hf_origin, origin, url_problem
+from .watch import Watch, released
 
 log = logging.getLogger("hfimage")
 

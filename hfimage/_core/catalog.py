@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import InvalidRequestError
+from ..errors import InvalidRequestError
 
 DEFAULT_MODEL = "flux"
 

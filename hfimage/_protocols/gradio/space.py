@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from ._http import Channel
-from ._json import parse_json, reading
-from ._quota import is_quota_message, quota_retry_after
-from ._text import excerpt, plain
-from ._urls import file_path_problem, server_id, server_url
-from .errors import HFImageError, InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
+from ..._core.server_data import parse_json, reading
+from ..._core.text import excerpt, plain
+from ..._http.transport import Channel
+from ..._http.urls import file_path_problem, server_id, server_url
+from ...errors import HFImageError, InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
+from .quota import is_quota_message, quota_retry_after
 
 GRADIO5_PREFIX = "/gradio_api"
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import QuotaExceededError
+from ..errors import QuotaExceededError
 
 DEFAULT_COOLDOWN = 300.0
 """Seconds to skip a provider whose quota error named no retry time."""

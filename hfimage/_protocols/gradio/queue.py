@@ -1,6 +1,10 @@
 """The Gradio queue route, as the browser uses it: join the queue, then read the session's stream.
 
-PROTOCOLS.md section 4. Unlike the call route, it carries queue position, step progress,
+POST ``{prefix}/queue/join`` (inputs, ``fn_index``, a session hash) answers ``{"event_id": ...}``;
+GET ``{prefix}/queue/data?session_hash=...`` streams JSON messages told apart by ``msg``
+(``estimation``, ``process_starts``, ``progress``, ``log``, ``process_generating`` with outputs
+whole and then as diffs, ``process_completed``, ``heartbeat``, ``close_stream``) and by
+``event_id``. Unlike the call route, it carries queue position, step progress,
 notices and the app's real error text. The stream is closed on every way out, which is how
 a job is cancelled.
 """
@@ -13,15 +17,15 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from ._diff import apply_diff
-from ._gradio import Endpoint, SpaceInfo, app_error, decode, event_id_of, image_and_seed
-from ._http import Channel
-from ._json import reading
-from ._output import Output, PreviewHold, finishing
-from ._sse import sse_events
-from ._text import excerpt, plain
-from .errors import ProtocolError, ServiceUnavailableError
-from .results import Event, Notice, Progress, Queued, Started
+from ..._core.server_data import reading
+from ..._core.text import excerpt, plain
+from ..._http.sse import sse_events
+from ..._http.transport import Channel
+from ...errors import ProtocolError, ServiceUnavailableError
+from ...results import Event, Notice, Progress, Queued, Started
+from ..output import Output, PreviewHold, finishing
+from .diff import apply_diff
+from .space import Endpoint, SpaceInfo, app_error, decode, event_id_of, image_and_seed
 
 log = logging.getLogger("hfimage")
 

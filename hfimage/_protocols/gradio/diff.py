@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .errors import ProtocolError
+from ...errors import ProtocolError
 
 ACTIONS = ("replace", "append", "add", "delete")
 

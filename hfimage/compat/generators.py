@@ -13,10 +13,10 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 from .. import providers
-from .._lazy import Lazy
+from .._core.lazy import Lazy
+from ..aio._client import Client
 from ..errors import HFImageError, InvalidRequestError
 from ..results import Image, Preview
-from ._client import Client
 
 log = logging.getLogger("hfimage")
 

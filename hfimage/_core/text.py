@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .errors import HFImageError
+from ..errors import HFImageError
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
+from ..results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 
 
 def describe(event: Event) -> str | None:

@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ._text import excerpt
-from .errors import HFImageError, ProtocolError
+from ..errors import HFImageError, ProtocolError
+from .text import excerpt
 
 SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
 """What reading data of an unexpected shape raises in Python."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .errors import TimeoutError
+from ..errors import TimeoutError
 
 
 class Deadline:

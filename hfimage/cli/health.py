@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ._deadline import Deadline
-from ._gradio import discover
-from ._http import Channel, Transport
-from .errors import HFImageError
-from .providers import GradioSpace, Provider
+from .._core.deadline import Deadline
+from .._http.transport import Channel, Transport
+from .._protocols.gradio.space import discover
+from ..errors import HFImageError
+from ..providers import GradioSpace, Provider
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from .errors import InvalidRequestError
+from ..errors import InvalidRequestError
 
 ENV_VARIABLE = "HF_TOKEN"
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")

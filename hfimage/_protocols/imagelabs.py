@@ -1,6 +1,8 @@
 """The ImageLabs protocol: start a task, then poll its progress until it is done.
 
-PROTOCOLS.md section 5. The start is sent once, never again (it costs the user a
+POST ``/txt2img`` with the prompt and settings answers ``{"task_id": ...}``; POST ``/progress``
+with that id answers ``{"status": ..., "final_image_url": ...}`` until the URL appears or the
+status names an error. The start is sent once, never again (it costs the user a
 generation); a poll that fails in passing is retried within the deadline.
 """
 
@@ -11,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-from ._http import Channel
-from ._json import reading
-from ._output import Output
-from ._poll import PollSchedule, polls
-from ._text import excerpt, plain
-from ._urls import server_id, server_url
-from .errors import ConnectionError, ProtocolError, ProviderError, ServiceUnavailableError, TimeoutError
-from .results import Event, Status
+from .._core.server_data import reading
+from .._core.text import excerpt, plain
+from .._http.transport import Channel
+from .._http.urls import server_id, server_url
+from ..errors import ConnectionError, ProtocolError, ProviderError, ServiceUnavailableError, TimeoutError
+from ..results import Event, Status
+from .output import Output
+from .poll import PollSchedule, polls
 
 MAX_POLL_FAILURES = 3
 BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"

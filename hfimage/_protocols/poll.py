@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ._deadline import Deadline
+from .._core.deadline import Deadline
 
 
 @dataclass(frozen=True)
