@@ -20,6 +20,7 @@ from .errors import (
     Attempt,
     AuthenticationError,
     BrokenImageError,
+    CallCancelledError,
     ConnectionError,
     HFImageError,
     InvalidRequestError,
@@ -40,8 +41,10 @@ from .errors import (
 
 if TYPE_CHECKING:
     from . import providers
+    from ._core.cancel import Cancellation
     from ._core.catalog import ModelInfo
-    from .client import Client, GenerateParams, generate, generate_many, models, stream
+    from ._core.quota_memory import QuotaMemory
+    from .client import Client, GenerateParams, Plan, final_image, generate, generate_many, models, stream
     from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 
 __version__ = "0.1.0"
@@ -50,8 +53,12 @@ logging.getLogger("hfimage").addHandler(logging.NullHandler())
 
 _LAZY = {
     "providers": "providers",
-    "ModelInfo": "_catalog",
-    **dict.fromkeys(("Client", "GenerateParams", "generate", "generate_many", "models", "stream"), "client"),
+    "ModelInfo": "_core.catalog",
+    "QuotaMemory": "_core.quota_memory",
+    "Cancellation": "_core.cancel",
+    **dict.fromkeys(
+        ("Client", "GenerateParams", "Plan", "final_image", "generate", "generate_many", "models", "stream"), "client"
+    ),
     **dict.fromkeys(("Event", "Image", "Notice", "Preview", "Progress", "Queued", "Started", "Status"), "results"),
 }
 
@@ -77,6 +84,8 @@ __all__ = [
     "Attempt",
     "AuthenticationError",
     "BrokenImageError",
+    "CallCancelledError",
+    "Cancellation",
     "Client",
     "ConnectionError",
     "Event",
@@ -88,12 +97,14 @@ __all__ = [
     "ModelInfo",
     "NoProviderReachableError",
     "Notice",
+    "Plan",
     "Preview",
     "Progress",
     "ProtocolError",
     "ProviderError",
     "Queued",
     "QuotaExceededError",
+    "QuotaMemory",
     "RateLimitError",
     "SaveError",
     "SaveFileExistsError",
@@ -104,6 +115,7 @@ __all__ = [
     "Started",
     "Status",
     "TimeoutError",
+    "final_image",
     "generate",
     "generate_many",
     "models",

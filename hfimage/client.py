@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._core.batch import check_count, run_many
-from ._core.cancel import Cancellation, Cancelled
+from ._core.cancel import Cancellation
 from ._core.catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
 from ._core.deadline import Deadline
 from ._core.lazy import Lazy
 from ._core.quota_memory import QuotaMemory
-from ._core.request import GenerationRequest, build_request
+from ._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
 from ._core.text import handed_over, mask
 from ._http.auth import check_token, token_from_environment
 from ._http.download import CallScope, ImageSource
@@ -24,6 +24,7 @@ from ._protocols.output import Output
 from .errors import (
     AllProvidersFailedError,
     Attempt,
+    CallCancelledError,
     HFImageError,
     InvalidRequestError,
     ProtocolError,
@@ -64,13 +65,17 @@ class GenerateParams(TypedDict, total=False):
     protocol: str | None
 
 
+PARAMETERS: tuple[str, ...] = tuple(GenerateParams.__annotations__)
+"""The names of ``generate()``'s keyword parameters, in order: the one list the others are checked against."""
+
 _Step = tuple[Provider, str, Job]
 """A provider to try, the model it will run, and its job."""
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """A checked call: the request and, for each provider in fallback order, its model and job."""
+class Plan:
+    """A checked call, made by ``Client.plan()`` and run by ``Client.run()``: the request and, for each
+    provider in fallback order, its model and job."""
 
     request: GenerationRequest
     steps: tuple[_Step, ...]
@@ -107,6 +112,7 @@ class Client:
         *,
         protocol: str = "auto",
         max_connections: int = POOL_SIZE,
+        quota: QuotaMemory | None = None,
     ) -> None:
         self._token = check_token(token, "token=")
         self.proxy = _check_proxy(proxy)
@@ -114,7 +120,7 @@ class Client:
         self.protocol = _check_protocol(protocol)
         self._transport = Transport(max_connections=check_count("max_connections", max_connections))
         self._spaces = SpaceDirectory()
-        self._quota = QuotaMemory()
+        self._quota = quota if quota is not None else QuotaMemory()
         self._closed = False
 
     def __repr__(self) -> str:
@@ -140,7 +146,7 @@ class Client:
         ``on_event``, if given, is called with every event as it comes (queue position,
         progress, previews, the final image), as ``stream()`` would yield them.
         """
-        return self._final(prompt, params, on_event=on_event)
+        return final_image(self.run(self.plan(prompt, **params)), on_event=on_event)
 
     def generate_many(
         self, prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
@@ -154,36 +160,18 @@ class Client:
         prompt and seed (``image.save("out")`` would write every image to ``out.png``).
         """
         prompts = list(prompts)
-        self._check_batch(concurrency, params)
+        self.check_batch(concurrency, params)
         return run_many(
             len(prompts),
-            lambda index, cancellation: self._final(prompts[index], params, cancellation),
+            lambda index, cancellation: final_image(self.run(self.plan(prompts[index], **params), cancellation)),
             concurrency=concurrency,
         )
 
-    def _check_batch(self, concurrency: object, params: GenerateParams) -> int:
-        """Refuse, before anything is sent, a concurrency or parameters that are wrong for every prompt."""
-        self._plan("a check of the parameters", **params)
+    def check_batch(self, concurrency: object, params: GenerateParams) -> int:
+        """The concurrency, checked with the parameters before anything is sent: InvalidRequestError for
+        either when it is wrong for every prompt."""
+        self.plan("a check of the parameters", **params)
         return check_count("concurrency", concurrency)
-
-    def _final(
-        self,
-        prompt: str,
-        params: GenerateParams,
-        cancellation: Cancellation | None = None,
-        *,
-        on_event: EventCallback | None = None,
-    ) -> Image:
-        """The final image of one call; a cancellation can stop it from another thread."""
-        final: Image | None = None
-        for event in self._events(self._plan(prompt, **params), cancellation):
-            if on_event is not None:
-                on_event(event)
-            if isinstance(event, Image):
-                final = event
-        if final is None:  # the events end with an Image or raise; this guards the contract
-            raise ProtocolError("The call ended without an image.")
-        return final
 
     def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
         """Generate one image, yielding events as they come: previews, then the final ``Image``.
@@ -197,59 +185,51 @@ class Client:
         next one serving the model is tried with the same parameters; ``timeout`` covers all
         attempts. Stopping the iteration early closes the connection, which cancels the job.
         """
-        return self._events(self._plan(prompt, **params))
+        return self.run(self.plan(prompt, **params))
 
-    def _plan(
-        self,
-        prompt: str,
-        *,
-        model: str | None = None,
-        provider: ProviderChoice | None = None,
-        negative_prompt: str | None = None,
-        width: int | None = None,
-        height: int | None = None,
-        aspect_ratio: str | None = None,
-        steps: int | None = None,
-        guidance_scale: float | None = None,
-        seed: int | None = None,
-        token: str | None = None,
-        proxy: str | None = None,
-        timeout: float | None = None,
-        protocol: str | None = None,
-    ) -> _Plan:
-        """Check a call and decide its providers, without sending anything."""
+    def plan(self, prompt: str, **params: Unpack[GenerateParams]) -> Plan:
+        """Check a call and decide its providers, without sending anything; run it with ``run()``.
+
+        Takes ``stream()``'s parameters. Raises InvalidRequestError for bad input, or for a
+        parameter ``generate()`` does not have.
+        """
         if self._closed:
             raise InvalidRequestError("This Client is closed; create a new one.")
-        request = build_request(
-            prompt,
-            negative_prompt=negative_prompt,
-            width=width,
-            height=height,
-            aspect_ratio=aspect_ratio,
-            steps=steps,
-            guidance_scale=guidance_scale,
-            seed=seed,
-        )
-        return _Plan(
+        unknown = sorted(set(params) - set(PARAMETERS))
+        if unknown:
+            raise InvalidRequestError(
+                f"generate() has no parameter {unknown[0]!r}; it takes {', '.join(PARAMETERS)}.",
+            )
+        given: dict[str, Any] = dict(params)
+        request = build_request(prompt, **{name: given.get(name) for name in GENERATION_PARAMETERS})
+        token, proxy, timeout, protocol = (given.get(name) for name in ("token", "proxy", "timeout", "protocol"))
+        return Plan(
             request=request,
-            steps=tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider)),
+            steps=tuple(
+                (chosen, name, chosen.prepare(request))
+                for chosen, name in _candidates(given.get("model"), given.get("provider"))
+            ),
             token=check_token(token, "token=") or self._token or token_from_environment(),
             proxy=_check_proxy(proxy) or self.proxy,
             timeout=_check_timeout(timeout) or self.timeout or DEFAULT_TIMEOUT,
             protocol=self.protocol if protocol is None else _check_protocol(protocol),
         )
 
-    def _events(self, plan: _Plan, cancellation: Cancellation | None = None) -> Generator[Event, None, None]:
-        """Run a planned call: its events, with every secret masked in what it raises."""
+    def run(self, plan: Plan, cancellation: Cancellation | None = None) -> Generator[Event, None, None]:
+        """Run a planned call: its events, the final ``Image`` last, or a typed error with every token masked.
+
+        ``cancellation``, when given, stops the call from another thread at once: its sockets are
+        shut down and the generator ends.
+        """
         call = CallScope(Deadline(plan.timeout), cancellation)
         try:
-            yield from self._run(plan, call)
+            yield from self._attempts(plan, call)
         except HFImageError as error:
             raise handed_over(error, plan.secrets) from error.__cause__
         finally:
             call.close()
 
-    def _run(self, plan: _Plan, call: CallScope) -> Iterator[Event]:
+    def _attempts(self, plan: Plan, call: CallScope) -> Iterator[Event]:
         deadline, cancellation = call.deadline, call.cancellation
         attempts: list[Attempt] = []
         for provider, model_name, job in self._not_cooling(plan.steps):
@@ -285,7 +265,7 @@ class Client:
             except InvalidRequestError:
                 raise
             except (HFImageError, Exception) as caught:
-                if isinstance(caught, Cancelled):
+                if isinstance(caught, CallCancelledError):
                     raise
                 error = caught if isinstance(caught, HFImageError) else _unexpected(caught, provider.name)
                 attempts.append(Attempt(provider.name, error))
@@ -380,6 +360,32 @@ def _check_timeout(timeout: object) -> float | None:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
         raise InvalidRequestError(f"timeout must be a positive number of seconds; got {timeout!r}.")
     return float(timeout)
+
+
+def final_image(events: Iterable[Event], on_event: EventCallback | None = None) -> Image:
+    """The final ``Image`` of a call's events, handing each event to ``on_event`` first."""
+    final = FinalImage()
+    for event in events:
+        if on_event is not None:
+            on_event(event)
+        final.see(event)
+    return final.image()
+
+
+class FinalImage:
+    """Keeps the final image of a call's events (sync or async), and says so when there was none."""
+
+    def __init__(self) -> None:
+        self._image: Image | None = None
+
+    def see(self, event: Event) -> None:
+        if isinstance(event, Image):
+            self._image = event
+
+    def image(self) -> Image:
+        if self._image is None:  # the events end with an Image or raise; this guards the contract
+            raise ProtocolError("The call ended without an image.")
+        return self._image
 
 
 def models() -> tuple[ModelInfo, ...]:

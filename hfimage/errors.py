@@ -1,8 +1,31 @@
 """The errors hfimage raises: one root, one subclass per cause.
 
-Every error carries a message that says what happened and what to do next. Errors
-from a provider name it in ``provider``. All of them pickle, so they cross process
-and thread boundaries intact.
+::
+
+    HFImageError
+    ├── InvalidRequestError (also ValueError)    the request cannot succeed as given; nothing was sent
+    ├── CallCancelledError                       the call was cancelled through its Cancellation
+    ├── ProviderError                            the app reported an error of its own
+    │   └── QuotaExceededError                   out of GPU quota; retry_after
+    ├── ServiceUnavailableError                  sleeping or building space, full queue, 5xx
+    │   └── RateLimitError                       HTTP 429; retry_after
+    ├── AuthenticationError                      HTTP 401/403: private or gated space, wrong token
+    ├── ProtocolError                            an answer hfimage does not understand
+    │   └── BrokenImageError (also OSError)      image bytes that cannot be decoded
+    ├── ConnectionError (also builtins')         the network failed; reason
+    ├── TimeoutError (also builtins')            the call's deadline passed, or a server went silent
+    ├── MissingExtraError (also ImportError)     an optional package is missing
+    ├── SaveError (also OSError)                 save() could not write; path
+    │   └── Save{Permission,FileExists,NotADirectory,IsADirectory}Error (also the builtin kind)
+    └── AllProvidersFailedError                  every provider failed; attempts
+        ├── NoProviderReachableError (also ConnectionError)
+        └── AllProvidersOutOfQuotaError (also QuotaExceededError)
+
+Every error carries a message that says what happened and what to do next, and the facts
+behind it as attributes: ``provider`` (the provider it came from), and for an error made of an
+HTTP answer ``status_code``, ``url`` and the server's ``detail``; None where they do not apply.
+``repr()`` shows them. All errors pickle with every field, so they cross process and thread
+boundaries intact.
 """
 
 from __future__ import annotations
@@ -12,27 +35,56 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+_OS_FIELDS = ("errno", "strerror", "filename")
+
 
 class HFImageError(Exception):
     """Root of every error hfimage raises."""
 
-    def __init__(self, message: str, *, provider: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        status_code: int | None = None,
+        url: str | None = None,
+        detail: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.provider = provider
+        self.status_code = status_code
+        self.url = url
+        self.detail = detail
 
     def __str__(self) -> str:
         return self.message
 
+    def __repr__(self) -> str:
+        facts = "".join(
+            f", {name}={value!r}"
+            for name, value in vars(self).items()
+            if name != "message" and value is not None and value != ()
+        )
+        return f"{type(self).__name__}({self.message!r}{facts})"
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.args, self.__dict__))
+        state = dict(self.__dict__)
+        if isinstance(self, OSError):  # kept outside __dict__ by OSError
+            state.update({name: getattr(self, name) for name in _OS_FIELDS})
+        return (_rebuild, (type(self), self.args, state))
 
 
 def _rebuild(cls: type[HFImageError], args: tuple[Any, ...], state: dict[str, Any]) -> HFImageError:
     error = cls.__new__(cls)
     error.args = args
-    error.__dict__.update(state)
+    for name, value in state.items():
+        setattr(error, name, value)
     return error
+
+
+class CallCancelledError(HFImageError):
+    """The call was cancelled through its ``Cancellation``: it stopped at once and closed its connections."""
 
 
 class InvalidRequestError(HFImageError, ValueError):
@@ -49,31 +101,20 @@ class QuotaExceededError(ProviderError):
     ``retry_after`` is the wait in seconds that the space announced, or None.
     """
 
-    def __init__(self, message: str, *, provider: str | None = None, retry_after: float | None = None) -> None:
-        super().__init__(message, provider=provider)
+    def __init__(self, message: str, *, retry_after: float | None = None, **facts: Any) -> None:
+        super().__init__(message, **facts)
         self.retry_after = retry_after
 
 
 class ServiceUnavailableError(HFImageError):
     """The service cannot take the job now: sleeping or building space, full queue, 5xx."""
 
-    def __init__(self, message: str, *, provider: str | None = None, status_code: int | None = None) -> None:
-        super().__init__(message, provider=provider)
-        self.status_code = status_code
-
 
 class RateLimitError(ServiceUnavailableError):
     """HTTP 429: too many requests. ``retry_after`` comes from the Retry-After header, or is None."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        provider: str | None = None,
-        status_code: int | None = 429,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, provider=provider, status_code=status_code)
+    def __init__(self, message: str, *, retry_after: float | None = None, status_code: int | None = 429, **facts: Any):
+        super().__init__(message, status_code=status_code, **facts)
         self.retry_after = retry_after
 
 
@@ -99,8 +140,8 @@ class SaveError(HFImageError, OSError):
     No partial file is left behind. ``errno`` and ``strerror`` are those of the failure.
     """
 
-    def __init__(self, message: str, *, path: str, provider: str | None = None) -> None:
-        super().__init__(message, provider=provider)
+    def __init__(self, message: str, *, path: str, **facts: Any) -> None:
+        super().__init__(message, **facts)
         self.path = path
 
 
@@ -145,8 +186,8 @@ class ConnectionError(HFImageError, builtins.ConnectionError):
     ``reason`` names the kind of failure (a key of ``NETWORK_REASONS``), or is None.
     """
 
-    def __init__(self, message: str, *, provider: str | None = None, reason: str | None = None) -> None:
-        super().__init__(message, provider=provider)
+    def __init__(self, message: str, *, reason: str | None = None, **facts: Any) -> None:
+        super().__init__(message, **facts)
         self.reason = reason
 
 
@@ -222,6 +263,7 @@ __all__ = [
     "Attempt",
     "AuthenticationError",
     "BrokenImageError",
+    "CallCancelledError",
     "ConnectionError",
     "HFImageError",
     "InvalidRequestError",

@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ._core.request import GenerationRequest
-from ._http.auth import check_token
-from ._http.transport import Channel, Credential
+from ._http.auth import Credential, check_token
+from ._http.transport import Channel
 from ._http.urls import origin, url_problem
 from ._protocols.gradio.call import call
 from ._protocols.gradio.queue import join, listen, offers_queue

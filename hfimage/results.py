@@ -10,7 +10,6 @@ import base64
 import contextlib
 import io
 import os
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from ._core.cancel import Cancellation
 from ._core.convert import convert_for_name, pillow
 from ._core.imagetype import sniff
+from ._core.text import slug
 from ._http.download import ImageSource
 from .errors import (
     Attempt,
@@ -122,7 +122,7 @@ class _Picture(Event):
     @property
     def mime_type(self) -> str:
         """The image's type from its bytes, e.g. ``image/webp`` (downloads the image)."""
-        return _kind(self.content)[0]
+        return _kind(self.content, self.provider)[0]
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the image to ``path`` and return where it went.
@@ -152,9 +152,9 @@ class _Picture(Event):
                 else:
                     self._require_source().write_to(self.url, file)
             with open(temporary, "rb") as file:
-                extension = _kind(file.read(16))[1]
+                extension = _kind(file.read(16), self.provider)[1]
             if into_folder:
-                target = folder / f"{_slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
+                target = folder / f"{slug(self.prompt)}-{self.seed if self.seed is not None else 'image'}{extension}"
             elif not target.suffix:
                 target = target.with_suffix(extension)
             else:
@@ -209,7 +209,9 @@ class _Picture(Event):
 
     def _require_source(self) -> ImageSource:
         if self._source is None:
-            raise ProtocolError(f"No way to download {self.url}: this object was not made by a hfimage client.")
+            raise ProtocolError(
+                f"No way to download {self.url}: this object was not made by a hfimage client.", provider=self.provider
+            )
         return self._source
 
 
@@ -297,13 +299,11 @@ def _sweep_parts(folder: Path) -> None:
                 part.unlink()
 
 
-def _kind(head: bytes) -> tuple[str, str]:
+def _kind(head: bytes, provider: str) -> tuple[str, str]:
     kind = sniff(head)
     if kind is None:
-        raise ProtocolError(f"The downloaded file is not a PNG, JPEG, WebP or GIF image (it starts with {head[:8]!r}).")
+        raise ProtocolError(
+            f"The downloaded file is not a PNG, JPEG, WebP or GIF image (it starts with {head[:8]!r}).",
+            provider=provider,
+        )
     return kind
-
-
-def _slug(text: str) -> str:
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words)[:60].strip("-") or "image"

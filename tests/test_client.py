@@ -30,6 +30,14 @@ def second_space():
         yield fake
 
 
+FLUX_ORDER = ["BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell"]
+
+
+def tried(outcome):
+    """The providers an Image or an AllProvidersFailedError went through, in order."""
+    return [attempt.provider for attempt in outcome.attempts]
+
+
 def test_generate_returns_the_final_image_with_its_seed_and_bytes(space):
     space.script([space.preview(5), heartbeat(), space.final(5)])
     with hfimage.Client() as client:
@@ -57,10 +65,7 @@ def test_a_failing_provider_falls_back_to_the_next_with_the_same_parameters(fake
     with hfimage.Client() as client:
         image = client.generate("a cat", provider=providers, seed=11, width=512, height=512)
     assert image.provider == "Voodoohop_Flux1Schnell"
-    assert [attempt.provider for attempt in image.attempts] == [
-        "BlackForestLabs_Flux1Schnell",
-        "Voodoohop_Flux1Schnell",
-    ]
+    assert tried(image) == FLUX_ORDER
     assert isinstance(image.attempts[0].error, QuotaExceededError)
     assert image.attempts[1].error is None
     assert posted_data(fake_space) == posted_data(second_space) == [["a cat", 11, False, 512, 512, 2]]
@@ -145,10 +150,7 @@ def test_the_default_model_is_flux_served_by_black_forest_labs_then_voodoohop(mo
     fake_space.script([error(None)])
     image = hfimage.generate("a cat")
     assert (image.provider, image.model) == ("Voodoohop_Flux1Schnell", "flux")
-    assert [attempt.provider for attempt in image.attempts] == [
-        "BlackForestLabs_Flux1Schnell",
-        "Voodoohop_Flux1Schnell",
-    ]
+    assert tried(image) == FLUX_ORDER
 
 
 def test_stopping_the_iteration_early_closes_the_stream(fake_space):
@@ -236,10 +238,7 @@ def test_when_no_provider_can_be_reached_the_error_is_a_connection_error():
     with hfimage.Client() as client, pytest.raises(hfimage.ConnectionError) as caught:
         client.generate("a cat", provider=providers)
     assert isinstance(caught.value, hfimage.NoProviderReachableError)
-    assert [attempt.provider for attempt in caught.value.attempts] == [
-        "BlackForestLabs_Flux1Schnell",
-        "Voodoohop_Flux1Schnell",
-    ]
+    assert tried(caught.value) == FLUX_ORDER
     assert str(caught.value) == (
         "No provider could be reached (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell): "
         "nothing accepted the connections. Check the URL, your network and proxy."

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from hfimage import HFImageError, ProtocolError, QuotaExceededError
 from hfimage._http.sse import sse_events
+from hfimage._protocols.gradio.app_errors import app_error
 from hfimage._protocols.gradio.call import _read_events
 from hfimage._protocols.gradio.diff import apply_diff
+from hfimage._protocols.gradio.outputs import image_and_seed
 from hfimage._protocols.gradio.queue import _follow
 from hfimage._protocols.gradio.quota import quota_retry_after
-from hfimage._protocols.gradio.space import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
+from hfimage._protocols.gradio.space import SpaceInfo, check_inputs, parse_config
 from hfimage._protocols.imagelabs import read_progress
 from hfimage._protocols.output import Output
 

@@ -1,7 +1,9 @@
 import pytest
 
 from hfimage import InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
-from hfimage._protocols.gradio.space import SpaceInfo, app_error, check_inputs, image_and_seed, parse_config
+from hfimage._protocols.gradio.app_errors import app_error
+from hfimage._protocols.gradio.outputs import image_and_seed
+from hfimage._protocols.gradio.space import SpaceInfo, check_inputs, parse_config
 from hfimage.testing import FLUX_INPUTS, GRADIO_4, GRADIO_6, FakeSpace
 
 ROOT = "http://127.0.0.1:9"

@@ -140,6 +140,9 @@ def test_json_on_failure_prints_the_error_as_json_with_the_same_exit_code(tmp_pa
         "message": "Give --size or --aspect, not both: --size sets the exact size, --aspect picks one for a ratio.",
         "exit_code": 2,
         "provider": None,
+        "status_code": None,
+        "url": None,
+        "detail": None,
     }
 
 

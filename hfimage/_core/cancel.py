@@ -12,9 +12,7 @@ import socket
 import threading
 from collections.abc import Callable
 
-
-class Cancelled(Exception):  # noqa: N818 - a signal, not an error
-    """The call was cancelled; raised in the worker so that it unwinds and closes what it opened."""
+from ..errors import CallCancelledError
 
 
 class Cancellation:
@@ -51,12 +49,12 @@ class Cancellation:
 
     def check(self) -> None:
         if self._event.is_set():
-            raise Cancelled
+            raise CallCancelledError("The call was cancelled.")
 
     def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``, or raise Cancelled as soon as the call is cancelled."""
+        """Wait ``seconds``, or raise CallCancelledError as soon as the call is cancelled."""
         if self._event.wait(seconds):
-            raise Cancelled
+            raise CallCancelledError("The call was cancelled.")
 
 
 def shut(sock: socket.socket) -> None:

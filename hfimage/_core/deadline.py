@@ -34,10 +34,10 @@ class Deadline:
     def expired(self) -> bool:
         return self.remaining() <= 0.0
 
-    def check(self, doing: str) -> None:
-        """Raise TimeoutError if the deadline has passed; ``doing`` says what was under way."""
+    def check(self, doing: str, provider: str | None = None) -> None:
+        """Raise TimeoutError (naming ``provider``) if the deadline has passed; ``doing`` says what was under way."""
         if self.expired:
-            raise TimeoutError(self.message(doing))
+            raise TimeoutError(self.message(doing), provider=provider)
 
     def message(self, doing: str) -> str:
         return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -56,32 +57,21 @@ class GenerationRequest:
         return (self.width or base[0], self.height or base[1])
 
 
-def build_request(
-    prompt: Any,
-    *,
-    negative_prompt: Any = None,
-    width: Any = None,
-    height: Any = None,
-    aspect_ratio: Any = None,
-    steps: Any = None,
-    guidance_scale: Any = None,
-    seed: Any = None,
-) -> GenerationRequest:
-    """A checked request, or InvalidRequestError naming the first problem."""
+def build_request(prompt: Any, **given: Any) -> GenerationRequest:
+    """A checked request from the prompt and ``GENERATION_PARAMETERS`` (None: not given), or
+    InvalidRequestError naming the first problem."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise InvalidRequestError("The prompt must be a non-empty string describing the image.")
-    if negative_prompt is not None and not isinstance(negative_prompt, str):
-        raise InvalidRequestError(f"negative_prompt must be a string; got {type(negative_prompt).__name__}.")
-    return GenerationRequest(
-        prompt=prompt,
-        negative_prompt=negative_prompt,
-        width=_whole("width", width, 1, MAX_SIDE),
-        height=_whole("height", height, 1, MAX_SIDE),
-        aspect_ratio=_ratio(aspect_ratio),
-        steps=_whole("steps", steps, 1, MAX_STEPS),
-        guidance_scale=_guidance(guidance_scale),
-        seed=_whole("seed", seed, 0, MAX_SEED),
-    )
+    unknown = sorted(set(given) - set(_CHECKS))
+    if unknown:
+        raise InvalidRequestError(f"Unknown parameter {unknown[0]!r}; known: {', '.join(_CHECKS)}.")
+    return GenerationRequest(prompt=prompt, **{name: check(given.get(name)) for name, check in _CHECKS.items()})
+
+
+def _text(name: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidRequestError(f"{name} must be a string; got {type(value).__name__}.")
+    return value
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int | None:
@@ -115,3 +105,20 @@ def _ratio(value: Any) -> str | None:
     if ratio not in ASPECT_RATIOS:
         raise InvalidRequestError(f"Unknown aspect_ratio {ratio!r}. Known ratios: {known}; or pass width and height.")
     return ratio
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "negative_prompt": lambda value: _text("negative_prompt", value),
+    "width": lambda value: _whole("width", value, 1, MAX_SIDE),
+    "height": lambda value: _whole("height", value, 1, MAX_SIDE),
+    "aspect_ratio": _ratio,
+    "steps": lambda value: _whole("steps", value, 1, MAX_STEPS),
+    "guidance_scale": _guidance,
+    "seed": lambda value: _whole("seed", value, 0, MAX_SEED),
+}
+"""How each optional parameter of a request is checked, in the order the request declares them."""
+
+GENERATION_PARAMETERS: tuple[str, ...] = tuple(
+    field.name for field in fields(GenerationRequest) if field.name != "prompt"
+)
+"""What a caller may ask of the image besides the prompt: the fields of ``GenerationRequest``."""

@@ -10,6 +10,7 @@ from ..errors import HFImageError
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _EXCERPT_CHARS = 300
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def plain(text: str) -> str:
@@ -23,6 +24,11 @@ def excerpt(text: str) -> str:
     """A short plain-text excerpt of a server's answer."""
     flat = plain(text)
     return flat if len(flat) <= _EXCERPT_CHARS else flat[: _EXCERPT_CHARS - 1] + "…"
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """Lowercase letters and digits of ``text``, words joined by ``-``, at most ``limit`` long; ``image`` if none."""
+    return "-".join(_WORD.findall(text.lower()))[:limit].strip("-") or "image"
 
 
 def looks_like_html(text: str) -> bool:

@@ -1,11 +1,20 @@
-"""Hugging Face tokens as callers give them: checked before anything is sent, never quoted back."""
+"""Hugging Face tokens: checked as callers give them, and scoped to the origins they may reach.
+
+A token is never quoted back: errors name where it came from, reprs mask it.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 
+from .._core.text import mask
 from ..errors import InvalidRequestError
+from .urls import Origin, is_hf_origin, origin
+
+HF_HEADER = "X-HF-Authorization"
+TOKEN_HEADERS = (HF_HEADER, "Authorization")
 
 ENV_VARIABLE = "HF_TOKEN"
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
@@ -39,3 +48,30 @@ def token_from_environment() -> str | None:
     if value is None or not value.strip():
         return None
     return check_token(value, f"The {ENV_VARIABLE} environment variable")
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A Hugging Face token and the origins it may reach.
+
+    It goes to Hugging Face hosts over HTTPS, as ``X-HF-Authorization`` (the Hugging Face
+    proxy strips it, so a space's own code never sees it), and, as ``Authorization``, to
+    ``own_origin`` alone: the scheme, host and port of a provider instance that was given
+    this token explicitly. Both are decided on the URL as urllib3 reads it to connect.
+    """
+
+    token: str
+    own_origin: Origin | None = None
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        where = origin(url)
+        if where is None:
+            return {}
+        if is_hf_origin(where):
+            return {HF_HEADER: f"Bearer {self.token}"}
+        if where == self.own_origin:
+            return {"Authorization": f"Bearer {self.token}"}
+        return {}
+
+    def __repr__(self) -> str:
+        return f"Credential(token={mask(self.token)!r}, own_origin={self.own_origin!r})"

@@ -11,7 +11,8 @@ from .._core.deadline import Deadline
 from .._core.imagetype import sniff
 from .._core.text import handed_over
 from ..errors import HFImageError, ProtocolError
-from .transport import Channel, Credential, Transport
+from .auth import Credential
+from .transport import Channel, Transport
 from .urls import server_url
 
 MAX_IMAGE_BYTES = 256 * 2**20

@@ -7,8 +7,6 @@ either the data or a typed hfimage error; requests' exceptions never escape this
 from __future__ import annotations
 
 import contextlib
-import http.client
-import json
 import logging
 import socket
 import threading
@@ -16,7 +14,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -25,62 +22,25 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .._core.cancel import Cancellation
 from .._core.deadline import Deadline
-from .._core.server_data import parse_json
-from .._core.text import excerpt, looks_like_html, mask, redact
+from .._core.text import redact
 from ..errors import (
-    NETWORK_REASONS,
-    AuthenticationError,
-    ConnectionError,
     HFImageError,
     ProtocolError,
-    RateLimitError,
-    ServiceUnavailableError,
     TimeoutError,
 )
-from .urls import Origin, host_of, is_hf_origin, origin, url_problem
+from .auth import TOKEN_HEADERS, Credential
+from .errors import CONNECT_TIMEOUT, READ_TIMEOUT, check_status, network_error, read_json
+from .urls import host_of, origin, url_problem
 from .watch import Watch, released
 
 log = logging.getLogger("hfimage")
 
-CONNECT_TIMEOUT = 10.0
-# At least 45 s: Gradio sends a heartbeat every 15 s, so a healthy stream never goes this quiet.
-READ_TIMEOUT = 60.0
 POOL_SIZE = 64
-_ERROR_BODY_BYTES = 8192
 # What is left of a finished event stream is its last few bytes, sent at once by a healthy server.
 FINISH_SECONDS = 0.1
 FINISH_BYTES = 65536
 FINISH_CAP_SECONDS = 1.0
-HF_HEADER = "X-HF-Authorization"
-TOKEN_HEADERS = (HF_HEADER, "Authorization")
 USER_AGENT = "hfimage (+https://pypi.org/project/hfimage/)"
-
-
-@dataclass(frozen=True)
-class Credential:
-    """A Hugging Face token and the origins it may reach.
-
-    It goes to Hugging Face hosts over HTTPS, as ``X-HF-Authorization`` (the Hugging Face
-    proxy strips it, so a space's own code never sees it), and, as ``Authorization``, to
-    ``own_origin`` alone: the scheme, host and port of a provider instance that was given
-    this token explicitly. Both are decided on the URL as urllib3 reads it to connect.
-    """
-
-    token: str
-    own_origin: Origin | None = None
-
-    def headers_for(self, url: str) -> dict[str, str]:
-        where = origin(url)
-        if where is None:
-            return {}
-        if is_hf_origin(where):
-            return {HF_HEADER: f"Bearer {self.token}"}
-        if where == self.own_origin:
-            return {"Authorization": f"Bearer {self.token}"}
-        return {}
-
-    def __repr__(self) -> str:
-        return f"Credential(token={mask(self.token)!r}, own_origin={self.own_origin!r})"
 
 
 class _RefusedRedirect(requests.RequestException):
@@ -211,6 +171,11 @@ class Transport:
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
 
+    @property
+    def timeouts(self) -> tuple[float, float]:
+        """The connect and read timeouts, in seconds."""
+        return self.connect_timeout, self.read_timeout
+
     def close(self) -> None:
         self._session.close()
 
@@ -235,7 +200,7 @@ class Transport:
         deadline = watch.deadline
         if watch.cancellation is not None:
             watch.cancellation.check()
-        deadline.check(f"waiting for {host_of(url)}")
+        deadline.check(f"waiting for {host_of(url)}", provider)
         remaining = deadline.remaining()
         prepared = self._session.prepare_request(requests.Request(method, url, headers=headers, json=json))
         if credential is not None:  # scoped on the URL exactly as it will be sent
@@ -257,7 +222,9 @@ class Transport:
                 watch.cancellation.check()
             via = requests.utils.select_proxy(prepared.url or url, settings.get("proxies"))
             waited = time.monotonic() - started
-            raise self.network_error(exc, url, deadline, provider, proxy=via, waited=waited, answered=False) from exc
+            raise network_error(
+                exc, url, deadline, provider, timeouts=self.timeouts, proxy=via, waited=waited, answered=False
+            ) from exc
         if watch.expired:  # cut at the deadline: what arrived may be a truncated body
             response.close()
             raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
@@ -274,98 +241,6 @@ class Transport:
             response.close()
             raise
         return response
-
-    def network_error(
-        self,
-        exc: Exception,
-        url: str,
-        deadline: Deadline,
-        provider: str | None,
-        *,
-        proxy: str | None = None,
-        waited: float | None = None,
-        answered: bool = True,
-    ) -> HFImageError:
-        """The typed error for a failure of the network. ``proxy`` is the proxy the request went
-        through, ``waited`` how long it had been waiting, ``answered`` whether any answer had come."""
-        host = host_of(url)
-        causes = _causes(exc)
-
-        def caused_by(*kinds: type[BaseException]) -> bool:
-            return any(isinstance(cause, kinds) for cause in causes)
-
-        # the proxy took the connection; then nothing came back, or it hung up without a word
-        took_it = proxy is not None and not answered and not caused_by(urllib3.exceptions.NewConnectionError)
-        if took_it and (_is_timeout(exc) or deadline.expired or caused_by(http.client.RemoteDisconnected)):
-            return self._silent_proxy(proxy or "", host, provider, deadline, waited)
-        if deadline.expired:  # whatever broke, it broke because the watchdog cut it at the deadline
-            return TimeoutError(deadline.message(f"waiting for {host}"), provider=provider)
-        if _is_timeout(exc) and not isinstance(exc, requests.ConnectTimeout):
-            return TimeoutError(
-                f"{host} sent nothing for {self.read_timeout:g} s, so hfimage gave up on it. "
-                "The space may be overloaded: try again later or use another provider.",
-                provider=provider,
-            )
-        if isinstance(exc, requests.ConnectTimeout):
-            reason = "connect"
-        elif caused_by(requests.exceptions.SSLError):
-            reason = "tls"
-        elif caused_by(requests.exceptions.ProxyError):
-            reason = "proxy"
-        elif caused_by(urllib3.exceptions.NameResolutionError):
-            reason = "name"
-        elif caused_by(urllib3.exceptions.NewConnectionError):
-            reason = "refused"
-        elif caused_by(requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError):
-            reason = "dropped"
-        else:
-            reason = "failed"
-        what, _, advice = NETWORK_REASONS[reason]
-        if reason == "connect":
-            what = f"{what} ({self.connect_timeout:g} s)"
-        return ConnectionError(f"Could not talk to {host}: {what}. {advice}", provider=provider, reason=reason)
-
-    def _silent_proxy(
-        self, proxy: str, host: str, provider: str | None, deadline: Deadline, waited: float | None
-    ) -> HFImageError:
-        advice = NETWORK_REASONS["proxy_silent"][2]
-        shown = _without_credentials(proxy)
-        message = f"The proxy {shown} took the request for {host} but sent no answer in {waited or 0:.1f} s. {advice}"
-        if deadline.expired:
-            return TimeoutError(message, provider=provider)
-        return ConnectionError(message, provider=provider, reason="proxy_silent")
-
-
-def _without_credentials(proxy: str) -> str:
-    """The proxy's URL without a user name or password."""
-    parts = urlsplit(proxy)
-    if parts.username is None and parts.password is None:
-        return proxy
-    host = parts.hostname or ""
-    return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    """True for a connect or read timeout; a refused connection is not one (although urllib3's
-    NewConnectionError subclasses its ConnectTimeoutError)."""
-    if isinstance(exc, requests.Timeout):
-        return True
-    if isinstance(exc, requests.ConnectionError) and exc.args:
-        exc = exc.args[0] if isinstance(exc.args[0], BaseException) else exc
-    return isinstance(exc, (urllib3.exceptions.ReadTimeoutError, socket.timeout))
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and what it wraps: arguments, ``reason`` attributes and causes."""
-    found: list[BaseException] = []
-    pending: list[object] = [exc]
-    while pending and len(found) < 20:
-        current = pending.pop()
-        if not isinstance(current, BaseException) or any(current is seen for seen in found):
-            continue
-        found.append(current)
-        pending += [*current.args, getattr(current, "reason", None), current.__cause__, current.__context__]
-    return found
 
 
 class Body(Iterator[bytes]):
@@ -411,7 +286,9 @@ class Body(Iterator[bytes]):
                 raise
             except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 self._check_cut()
-                raise self._transport.network_error(exc, self._url, watch.deadline, self._provider) from exc
+                raise network_error(
+                    exc, self._url, watch.deadline, self._provider, timeouts=self._transport.timeouts
+                ) from exc
             if chunk:
                 return chunk
 
@@ -455,108 +332,6 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
         reader = getattr(getattr(response.raw, "_fp", None), "fp", None)
         sock = getattr(getattr(reader, "raw", None), "_sock", None)
     return sock if isinstance(sock, socket.socket) else None
-
-
-def error_body(response: requests.Response, secret: str | None = None) -> str:
-    """At most a few KiB of a response's body, as text (the rest is never read), ``secret`` masked."""
-    data = b""
-    try:
-        for chunk in response.iter_content(chunk_size=1024):
-            data += chunk
-            if len(data) >= _ERROR_BODY_BYTES:
-                break
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
-        pass  # a partial body is still worth quoting in the error
-    return redact(data[:_ERROR_BODY_BYTES].decode("utf-8", errors="replace"), secret)
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    import email.utils  # noqa: PLC0415 - rare (a Retry-After date) and slow to import: 15 ms
-
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def check_status(response: requests.Response, provider: str | None, secret: str | None = None) -> None:
-    """Raise the typed error for a non-2xx answer; ``secret`` is masked in the body it quotes."""
-    status = response.status_code
-    if status < 400:
-        return
-    host = host_of(response.url)
-    body = error_body(response, secret)
-    detail = _detail(body)
-    who = provider or host
-    if status in (401, 403):
-        raise AuthenticationError(
-            f"{who} refused access (HTTP {status}): the space is private or gated, or the token is wrong. "
-            "Pass token= or set HF_TOKEN to a Hugging Face token that can use it.",
-            provider=provider,
-        )
-    if status == 429:
-        wait = retry_after(response.headers.get("Retry-After"))
-        hint = f"retry in {wait:.0f} s" if wait is not None else "wait a little before retrying"
-        raise RateLimitError(
-            f"{who} is rate limiting requests (HTTP 429): {hint}.", provider=provider, retry_after=wait
-        )
-    if status >= 500:
-        why = "the space is sleeping, building or down" if looks_like_html(body) else detail or "the server failed"
-        raise ServiceUnavailableError(
-            f"{who} is unavailable (HTTP {status}): {why}. Try again in a minute, or use another provider.",
-            provider=provider,
-            status_code=status,
-        )
-    if status == 404:
-        raise ProtocolError(
-            f"{who} answered 404 Not Found for {urlsplit(response.url).path}: the space does not exist, "
-            "is paused, or no longer offers this endpoint.",
-            provider=provider,
-        )
-    raise ProtocolError(
-        f"{who} rejected the request (HTTP {status}): {detail or 'no reason given'}.", provider=provider
-    )
-
-
-def _detail(body: str) -> str:
-    """The ``detail`` of a JSON error body, else an excerpt of the body."""
-    try:
-        parsed = json.loads(body)
-    except (ValueError, RecursionError):
-        return excerpt(body)
-    if isinstance(parsed, dict) and isinstance(parsed.get("detail"), str):
-        return excerpt(parsed["detail"])
-    return excerpt(body)
-
-
-def read_json(response: requests.Response, provider: str | None, secret: str | None = None) -> Any:
-    """The JSON body of a response; an HTML page or broken JSON becomes a typed error.
-
-    Hugging Face's proxy answers for a sleeping or building space with an HTML page, so from
-    its hosts a page means the space is unavailable; from any other host, a broken protocol.
-    A server that echoes ``secret`` gets it masked before anything reads the answer.
-    """
-    with response:
-        text = redact(response.text, secret)
-    who = provider or host_of(response.url)
-    if looks_like_html(text):
-        where = origin(response.url)
-        if where is None or not is_hf_origin(where):
-            raise ProtocolError(f"{who} answered with a web page instead of JSON: {excerpt(text)!r}", provider=provider)
-        raise ServiceUnavailableError(
-            f"{who} answered with a web page instead of its API: the space may be sleeping or building. "
-            "Try again in a minute, or use another provider.",
-            provider=provider,
-            status_code=response.status_code,
-        )
-    return parse_json(text, who)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def _poll(
 ) -> Iterator[Output | Event]:
     failures = 0
     last_status: str | None = None
-    for _ in polls(channel.deadline, schedule, sleep=sleep or channel.sleep):
+    for _ in polls(channel.deadline, schedule, sleep=sleep or channel.sleep, provider=channel.provider):
         try:
             answer = channel.post_json(f"{site}/progress", {"task_id": task_id}, headers=headers)
         except (ConnectionError, ServiceUnavailableError, TimeoutError):

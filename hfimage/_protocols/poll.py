@@ -37,11 +37,12 @@ def polls(
     *,
     sleep: Callable[[float], None] = time.sleep,
     doing: str = "waiting for the image",
+    provider: str | None = None,
 ) -> Iterator[int]:
     """Yield the number of each poll when it is due; raise TimeoutError once the deadline has passed."""
     for count, delay in enumerate(schedule.delays(), start=1):
-        deadline.check(doing)
+        deadline.check(doing, provider)
         sleep(min(delay, deadline.remaining()))
-        deadline.check(doing)
+        deadline.check(doing, provider)
         yield count
     raise AssertionError("unreachable: the schedule never ends")  # pragma: no cover

@@ -24,24 +24,10 @@ if TYPE_CHECKING:
         format_image_prompt,
     )
 
-_COMPAT = frozenset(
-    {
-        "AsyncImageGenerator",
-        "BlackForestLabs_Flux1Schnell",
-        "ImageLabs",
-        "ImagePreview",
-        "ImageResponse",
-        "ResponseError",
-        "StabilityAI_SD35Large",
-        "Voodoohop_Flux1Schnell",
-        "format_image_prompt",
-    }
-)
-
 
 def __getattr__(name: str) -> Any:
     """The drop-ins of ``hfimage.compat``, loaded on first use (they are built on this package's client)."""
-    if name in _COMPAT:
+    if name in __all__:  # only the drop-ins get here: this module defines the rest
         from .. import compat  # noqa: PLC0415 - compat imports this package's client: load it after
 
         return getattr(compat, name)

@@ -19,7 +19,8 @@ import anyio.from_thread
 import anyio.lowlevel
 import anyio.to_thread
 
-from .._core.cancel import Cancellation, Cancelled
+from .._core.cancel import Cancellation
+from ..errors import CallCancelledError
 from ..results import Event, Image
 
 JOIN_SECONDS = 0.4
@@ -110,7 +111,7 @@ class EventStream:
                     if self._download_final and isinstance(event, Image):
                         event.content  # noqa: B018 - fetched here so that reading it never blocks the loop
                     anyio.from_thread.run(self._send.send, event, token=token)
-        except (Cancelled, anyio.BrokenResourceError, anyio.ClosedResourceError):
+        except (CallCancelledError, anyio.BrokenResourceError, anyio.ClosedResourceError):
             pass  # the async side has stopped listening: nothing is left to deliver
         except Exception as error:  # noqa: BLE001 - handed over whole, to be raised on the event loop
             self._deliver(_Failure(error), token)

@@ -16,8 +16,8 @@ from .._core.cancel import Cancellation
 from .._core.lazy import Lazy
 from .._http.transport import POOL_SIZE
 from ..client import Client as SyncClient
-from ..client import GenerateParams
-from ..errors import HFImageError, ProtocolError
+from ..client import FinalImage, GenerateParams
+from ..errors import HFImageError
 from ..results import Event, Image, Preview
 from ._bridge import EventStream
 
@@ -72,8 +72,8 @@ class Client:
         bytes are downloaded in the worker, so reading ``.content`` never blocks the loop;
         for a Preview's, use ``await hfimage.aio.download(preview)``.
         """
-        plan = self._sync._plan(prompt, **params)
-        return EventStream(functools.partial(self._sync._events, plan), self._limiter_for, download_final=True)
+        plan = self._sync.plan(prompt, **params)
+        return EventStream(functools.partial(self._sync.run, plan), self._limiter_for, download_final=True)
 
     async def generate(
         self, prompt: str, *, on_event: Callable[[Event], object] | None = None, **params: Unpack[GenerateParams]
@@ -82,23 +82,20 @@ class Client:
 
         ``on_event`` (a function or a coroutine function) is called with every event as it comes.
         """
-        final: Image | None = None
+        final = FinalImage()
         async with self.stream(prompt, **params) as events:
             async for event in events:
                 if on_event is not None and inspect.isawaitable(reported := on_event(event)):
                     await reported
-                if isinstance(event, Image):
-                    final = event
-        if final is None:  # the stream ends with an Image or raises; this guards the contract
-            raise ProtocolError("The call ended without an image.")
-        return final
+                final.see(event)
+        return final.image()
 
     async def generate_many(
         self, prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
     ) -> list[Image | HFImageError]:
         """One image (or the error met) per prompt, in order, ``concurrency`` at a time."""
         prompts = list(prompts)
-        self._sync._check_batch(concurrency, params)
+        self._sync.check_batch(concurrency, params)
         results: list[Image | HFImageError | None] = [None] * len(prompts)
         limiter = anyio.CapacityLimiter(concurrency)
 

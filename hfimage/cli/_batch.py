@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from .._core.batch import run_many
 from .._core.cancel import Cancellation
+from .._core.text import slug
+from ..client import final_image
 from ..errors import HFImageError, InvalidRequestError
 from ._codes import EXIT_OK, common_code
 from ._display import HelpFormatter, ProgressLine
@@ -44,8 +45,7 @@ def read_prompts(text: str) -> list[str]:
 
 def stem_for(prompt: str) -> str:
     """A file name for a prompt that stays the same from run to run."""
-    words = "-".join(re.findall(r"[a-z0-9]+", prompt.lower()))[:50].strip("-") or "image"
-    return f"{words}-{hashlib.sha256(prompt.encode()).hexdigest()[:8]}"
+    return f"{slug(prompt, 50)}-{hashlib.sha256(prompt.encode()).hexdigest()[:8]}"
 
 
 def read_prompt_file(name: str) -> str:
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     unique = list(dict.fromkeys(prompts))
     params = generation_params(args)
     with command_line_client(args) as client:
-        concurrency = client._check_batch(args.concurrency, params)  # before anything is written
+        concurrency = client.check_batch(args.concurrency, params)  # before anything is written
         folder = output_folder(args.output, parents=args.parents)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         tally = {"saved": 0, "failed": 0}
 
         def work(index: int, cancellation: Cancellation) -> Path:
-            image = client._final(todo[index], params, cancellation)
+            image = final_image(client.run(client.plan(todo[index], **params), cancellation))
             return image.save(folder / stem_for(todo[index]))
 
         def finished(index: int, outcome: Path | HFImageError) -> None:

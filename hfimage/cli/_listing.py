@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import textwrap
@@ -11,7 +12,8 @@ from typing import Any
 
 from .._core.catalog import CATALOG
 from .._core.quota_memory import QuotaMemory, cache_file
-from ..client import Client
+from .._http.auth import token_from_environment
+from .._http.transport import Transport
 from ..providers import PROVIDERS
 from ._codes import EXIT_OK, EXIT_PROVIDER
 from .health import check
@@ -48,10 +50,12 @@ def list_providers(args: argparse.Namespace) -> int:
     table = [("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")]
     reasons: list[str] = []
     serving = 0
-    with Client() as client:
+    token = token_from_environment()
+    transport = Transport()
+    with contextlib.closing(transport):
         for cls in PROVIDERS.values():
             provider = cls()
-            health = check(provider, client._transport, timeout=args.timeout, token=client._token)
+            health = check(provider, transport, timeout=args.timeout, token=token)
             rest = cooling.get(provider.key)
             if health.reachable:
                 quota = f"resting {rest:.0f} s" if rest else "ok"

@@ -79,6 +79,4 @@ def _provider_class(name: str) -> type[Provider]:
 
 def command_line_client(args: argparse.Namespace) -> Client:
     """A client for the options, remembering quota errors between runs of the command."""
-    client = Client(timeout=args.timeout, protocol=args.protocol)
-    client._quota = QuotaMemory(cache_file())
-    return client
+    return Client(timeout=args.timeout, protocol=args.protocol, quota=QuotaMemory(cache_file()))

@@ -18,7 +18,9 @@ from ..._http.sse import sse_events
 from ..._http.transport import Channel
 from ...errors import ProtocolError
 from ..output import Output, PreviewHold, finishing
-from .space import SpaceInfo, app_error, decode, event_id_of, image_and_seed
+from .app_errors import app_error
+from .outputs import decode, event_id_of, image_and_seed
+from .space import SpaceInfo
 
 log = logging.getLogger("hfimage")
 

@@ -5,23 +5,28 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..._core.text import excerpt
 from ...errors import ProtocolError
 
 ACTIONS = ("replace", "append", "add", "delete")
 
 
-def apply_diff(value: Any, edits: Any) -> Any:
+def apply_diff(value: Any, edits: Any, provider: str | None = None) -> Any:
     """``value`` with ``edits`` (a list of ``[action, path, new value]``) applied; the input is not changed."""
     if not isinstance(edits, list):
-        raise ProtocolError(f"An output diff is not a list of edits: {str(edits)[:200]!r}")
+        raise ProtocolError(f"An output diff is not a list of edits: {excerpt(str(edits))!r}", provider=provider)
     result = copy.deepcopy(value)
     for edit in edits:
         if not isinstance(edit, list) or len(edit) != 3 or edit[0] not in ACTIONS or not isinstance(edit[1], list):
-            raise ProtocolError(f"An output diff has an edit hfimage does not know: {str(edit)[:200]!r}")
+            raise ProtocolError(
+                f"An output diff has an edit hfimage does not know: {excerpt(str(edit))!r}", provider=provider
+            )
         try:
             result = _apply(result, edit[0], edit[1], edit[2])
         except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise ProtocolError(f"An output diff does not fit the output it edits: {str(edit)[:200]!r}") from exc
+            raise ProtocolError(
+                f"An output diff does not fit the output it edits: {excerpt(str(edit))!r}", provider=provider
+            ) from exc
     return result
 
 

@@ -24,8 +24,10 @@ from ..._http.transport import Channel
 from ...errors import ProtocolError, ServiceUnavailableError
 from ...results import Event, Notice, Progress, Queued, Started
 from ..output import Output, PreviewHold, finishing
+from .app_errors import app_error
 from .diff import apply_diff
-from .space import Endpoint, SpaceInfo, app_error, decode, event_id_of, image_and_seed
+from .outputs import decode, event_id_of, image_and_seed
+from .space import Endpoint, SpaceInfo
 
 log = logging.getLogger("hfimage")
 
@@ -159,7 +161,7 @@ def _outputs(message: dict[str, Any], previous: Any, provider: str) -> Any:
         return data
     if len(data) != len(previous):
         raise ProtocolError(f"{provider} sent {len(data)} output diffs for {len(previous)} outputs.", provider=provider)
-    return [apply_diff(old, edits) for old, edits in zip(previous, data, strict=True)]
+    return [apply_diff(old, edits, provider) for old, edits in zip(previous, data, strict=True)]
 
 
 def _num(value: Any) -> float | None:

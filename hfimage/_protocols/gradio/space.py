@@ -1,8 +1,6 @@
-"""What hfimage needs to know about a Gradio app, and how it reads the app's answers.
+"""What hfimage needs to know about a Gradio app: its API prefix, endpoints and inputs' limits.
 
-Shared by the Gradio protocols: finding the API prefix and endpoints, checking inputs
-against the app's own limits, turning outputs into an image URL and a seed, and turning
-an app's error text into a typed error.
+Read from the app's ``/config`` once per client, and used to check inputs before sending.
 """
 
 from __future__ import annotations
@@ -14,12 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from ..._core.server_data import parse_json, reading
-from ..._core.text import excerpt, plain
+from ..._core.server_data import reading
 from ..._http.transport import Channel
-from ..._http.urls import file_path_problem, server_id, server_url
-from ...errors import HFImageError, InvalidRequestError, ProtocolError, ProviderError, QuotaExceededError
-from .quota import is_quota_message, quota_retry_after
+from ..._http.urls import file_path_problem, server_url
+from ...errors import InvalidRequestError, ProtocolError
 
 GRADIO5_PREFIX = "/gradio_api"
 
@@ -71,18 +67,22 @@ class SpaceInfo:
         return self.api_url("/file=" + quote(path, safe="/"))
 
 
-def parse_config(root: str, config: Any) -> SpaceInfo:
+def parse_config(root: str, config: Any, provider: str | None = None) -> SpaceInfo:
     """A SpaceInfo from the JSON of ``{root}/config``; unknown parts are left out, not guessed.
 
     Raises ProtocolError for a config of a shape no Gradio version sends.
     """
-    with reading(root, "a config"):
-        return _parse_config(root, config)
+    with reading(provider or root, "a config"):
+        return _parse_config(root, config, provider)
 
 
-def _parse_config(root: str, config: Any) -> SpaceInfo:
+def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
     if not isinstance(config, dict):
-        raise ProtocolError(f"{root}/config is not a Gradio config (got {type(config).__name__}).")
+        raise ProtocolError(
+            f"{root}/config is not a Gradio config (got {type(config).__name__}).",
+            provider=provider,
+            url=f"{root}/config",
+        )
     prefix = config.get("api_prefix")
     version = config.get("version")
     protocol = config.get("protocol")
@@ -130,7 +130,7 @@ def _number(value: Any) -> float | None:
 def discover(channel: Channel, root: str) -> SpaceInfo:
     """Read the app's config; if there is none, probe for the Gradio 5+ prefix."""
     try:
-        return parse_config(root, channel.get_json(f"{root}/config"))
+        return parse_config(root, channel.get_json(f"{root}/config"), channel.provider)
     except ProtocolError:
         pass  # no usable /config (404 or not JSON): fall back to probing the layout
     try:
@@ -205,80 +205,3 @@ def check_inputs(
             raise InvalidRequestError(
                 f"{provider} accepts {name} from {low:g} to {high:g}; got {given:g}.", provider=provider
             )
-
-
-def decode(data: str, provider: str) -> Any:
-    """An event's JSON data, or ProtocolError."""
-    return parse_json(data, provider)
-
-
-def event_id_of(answer: Any, provider: str) -> str:
-    """The event id in the answer to a job's POST; ProtocolError unless it is a plain id (it goes into URLs)."""
-    event_id = answer.get("event_id") if isinstance(answer, dict) else None
-    if event_id is None:
-        raise ProtocolError(
-            f"{provider} accepted the job but sent no event id: {excerpt(str(answer))!r}", provider=provider
-        )
-    return server_id(event_id, "an event id", provider)
-
-
-def image_and_seed(outputs: Any, space: SpaceInfo, provider: str) -> tuple[str | None, int | None]:
-    """The download URL of the first image in an app's outputs, and the seed that follows it.
-
-    Raises ProtocolError for a file path or URL that could lead elsewhere.
-    """
-    if not isinstance(outputs, list):
-        return None, None
-    url: str | None = None
-    seed: int | None = None
-    for value in outputs:
-        if url is None:
-            url = _file_url(value, space, provider)
-        elif _is_integral(value):
-            seed = int(value)
-            break
-    return url, seed
-
-
-def _file_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
-    if isinstance(value, dict):
-        path = value.get("path")
-        if isinstance(path, str) and path:
-            return space.file_url(path, provider)
-        url = value.get("url")
-        if isinstance(url, str) and url:
-            return server_url(url, provider)
-    return None
-
-
-def _is_integral(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return math.isfinite(value) and float(value).is_integer()
-
-
-def app_error(detail: str | None, provider: str) -> HFImageError:
-    """The typed error for an error the app reported, with its text when it gave one."""
-    if detail is None or not plain(detail):
-        return ProviderError(
-            f"{provider} failed and did not say why (Gradio hides app errors on this route). "
-            "Free spaces often fail like this when their GPU quota runs out: set HF_TOKEN, "
-            "try again later, or use another provider.",
-            provider=provider,
-        )
-    text = plain(_unquote(detail.strip()))
-    if is_quota_message(text):
-        wait = quota_retry_after(text)
-        return QuotaExceededError(
-            f"{provider}: {text}" + ("" if wait is None else f" (retry after {wait:.0f} s)"),
-            provider=provider,
-            retry_after=wait,
-        )
-    return ProviderError(f"{provider} failed: {text}", provider=provider)
-
-
-def _unquote(text: str) -> str:
-    """Gradio 4 wraps error text in one pair of Python quotes: ``'msg'``."""
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text

@@ -1,0 +1,62 @@
+"""Reading a Gradio app's answers: event data, the job's event id, and the image and seed in its outputs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..._core.server_data import parse_json
+from ..._core.text import excerpt
+from ..._http.urls import server_id, server_url
+from ...errors import ProtocolError
+from .space import SpaceInfo
+
+
+def decode(data: str, provider: str) -> Any:
+    """An event's JSON data, or ProtocolError."""
+    return parse_json(data, provider)
+
+
+def event_id_of(answer: Any, provider: str) -> str:
+    """The event id in the answer to a job's POST; ProtocolError unless it is a plain id (it goes into URLs)."""
+    event_id = answer.get("event_id") if isinstance(answer, dict) else None
+    if event_id is None:
+        raise ProtocolError(
+            f"{provider} accepted the job but sent no event id: {excerpt(str(answer))!r}", provider=provider
+        )
+    return server_id(event_id, "an event id", provider)
+
+
+def image_and_seed(outputs: Any, space: SpaceInfo, provider: str) -> tuple[str | None, int | None]:
+    """The download URL of the first image in an app's outputs, and the seed that follows it.
+
+    Raises ProtocolError for a file path or URL that could lead elsewhere.
+    """
+    if not isinstance(outputs, list):
+        return None, None
+    url: str | None = None
+    seed: int | None = None
+    for value in outputs:
+        if url is None:
+            url = _file_url(value, space, provider)
+        elif _is_integral(value):
+            seed = int(value)
+            break
+    return url, seed
+
+
+def _file_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
+    if isinstance(value, dict):
+        path = value.get("path")
+        if isinstance(path, str) and path:
+            return space.file_url(path, provider)
+        url = value.get("url")
+        if isinstance(url, str) and url:
+            return server_url(url, provider)
+    return None
+
+
+def _is_integral(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and float(value).is_integer()
