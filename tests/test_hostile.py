@@ -24,7 +24,7 @@ from hfimage.testing import FakeImageLabs, FakeSpace, Fault, Reply, raw, solid_p
 from .helpers import EVENT_ID, ROOT, WEBP, file_data, file_url, sse
 
 TOKEN = "hf_HostileTestToken0123456789"
-TIMEOUT = 2.0
+TIMEOUT = 1.0
 WALL = TIMEOUT + 0.5
 
 
