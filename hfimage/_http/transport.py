@@ -1,7 +1,10 @@
-"""The one place that talks HTTP: the session, timeouts, proxies, token scoping, error mapping.
+"""Sending requests and reading bodies: the session, its connections, timeouts and proxies.
 
-Protocol code asks a ``Transport`` for JSON, an event stream or a download, and gets
-either the data or a typed hfimage error; requests' exceptions never escape this module.
+Protocol code asks a ``Channel`` (a transport, with one call's deadline, token and proxy) for
+JSON, an event stream or a body, and gets either the data or a typed hfimage error: requests'
+exceptions never escape this module. Every socket in use is under the call's watch, so the
+deadline and cancellation end any exchange at once; tokens are added as ``auth`` scopes them,
+and failures are translated by ``errors``.
 """
 
 from __future__ import annotations
