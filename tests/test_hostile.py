@@ -18,6 +18,7 @@ import hfimage
 import hfimage.aio
 from hfimage._core.text import handed_over
 from hfimage._http import sse as _sse
+from hfimage._http.urls import url_problem
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeImageLabs, FakeSpace, Fault, Reply, raw, solid_png
 
@@ -538,3 +539,24 @@ def wait_for(condition, seconds=3.0):
     while time.monotonic() < deadline and not condition():
         time.sleep(0.02)
     return condition()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1]:7860", "http://ëxample.com/i.png", "HTTP://LOCALHOST:7860/x", "https://Tester-Flux.HF.space/a?b=1"],
+)
+def test_unusual_but_unambiguous_urls_are_accepted(url):
+    assert url_problem(url) is None
+    assert BlackForestLabs_Flux1Schnell(url=url.split("?")[0]).url
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1]@x.hf.space/", "it carries user info before its host"),
+        ("http://x.hf.space:99999/", "its host cannot be read unambiguously"),
+        ("//evil.example/x", None),  # scheme-relative: checked again once joined (see the redirect test)
+    ],
+)
+def test_ambiguous_hosts_are_named(url, problem):
+    assert url_problem(url, relative=True) == problem

@@ -85,10 +85,20 @@ def _authority_problem(url: str, after_scheme: str) -> str | None:
     where = origin(url)
     try:
         theirs = urlsplit(url)
-        same = where is not None and theirs.hostname == where.host and (theirs.port or where.port) == where.port
+        same = where is not None and _same_host(theirs.hostname or "", where.host)
+        same = same and (theirs.port or where.port) == where.port
     except ValueError:
         same = False
     return None if same else "its host cannot be read unambiguously"
+
+
+def _same_host(read: str, connected: str) -> bool:
+    """Whether urlsplit's reading of a host is the one urllib3 connects to (brackets and IDNA aside)."""
+    try:
+        read = read.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return read.lower() == connected.strip("[]").lower()
 
 
 def server_url(url: str, who: str) -> str:
