@@ -83,10 +83,11 @@ def _authority_problem(url: str, after_scheme: str) -> str | None:
     if after_scheme is url:
         return None  # scheme-relative: read again once joined to the URL it came from
     where = origin(url)
+    if where is None:
+        return "its host cannot be read unambiguously"
     try:
         theirs = urlsplit(url)
-        same = where is not None and _same_host(theirs.hostname or "", where.host)
-        same = same and (theirs.port or where.port) == where.port
+        same = _same_host(theirs.hostname or "", where.host) and (theirs.port or where.port) == where.port
     except ValueError:
         same = False
     return None if same else "its host cannot be read unambiguously"
