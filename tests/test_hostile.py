@@ -560,3 +560,9 @@ def test_unusual_but_unambiguous_urls_are_accepted(url):
 )
 def test_ambiguous_hosts_are_named(url, problem):
     assert url_problem(url, relative=True) == problem
+
+
+def test_the_watchdog_ends_soon_after_the_last_call_not_at_its_deadline():
+    with FakeSpace(delay=0.3) as space, hfimage.Client(timeout=60) as client:  # it waits while the job runs
+        client.generate("a fox", provider=BlackForestLabs_Flux1Schnell(url=space.url))
+    assert wait_for(lambda: not any(t.name == "hfimage-watchdog" for t in threading.enumerate()), seconds=1.5)

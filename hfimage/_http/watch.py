@@ -118,25 +118,30 @@ class _Watchdog:
         if ends_at is None:  # a deadline on a test's fake clock: nothing real to wait for
             return
         with self._wake:
+            idle = not self._in_use
             self._in_use.add(watch)
             if watch not in self._queued:
                 self._queued.add(watch)
                 heapq.heappush(self._heap, (ends_at, next(self._order), watch))
-                if self._heap[0][2] is watch:
-                    self._wake.notify()
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="hfimage-watchdog", daemon=True)
                 self._thread.start()
+            elif idle or self._heap[0][2] is watch:
+                self._wake.notify()  # it may be lingering, or waiting for a later deadline
 
     def discard(self, watch: Watch) -> None:
         with self._wake:
             self._in_use.discard(watch)
+            if not self._in_use:
+                self._wake.notify()  # nothing to watch: linger, then end, rather than wait for a deadline
 
     def _run(self) -> None:
         while True:
             with self._wake:
                 if not self._in_use:
-                    self._wake.wait(LINGER_SECONDS)
+                    idle_until = time.monotonic() + LINGER_SECONDS
+                    while not self._in_use and (left := idle_until - time.monotonic()) > 0:
+                        self._wake.wait(left)
                     if not self._in_use:
                         self._heap.clear()
                         self._queued.clear()
