@@ -11,7 +11,6 @@ import contextlib
 import io
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,11 @@ from ._core.cancel import Cancellation
 from ._core.convert import convert_for_name, pillow
 from ._core.imagetype import sniff
 from ._core.text import slug
+from ._core.translating import translating
 from ._http.download import ImageSource
 from .errors import (
     Attempt,
     BrokenImageError,
-    HFImageError,
     ProtocolError,
     SaveError,
     SaveFileExistsError,
@@ -246,34 +245,29 @@ _SAVE_ERRORS: tuple[tuple[type[OSError], type[SaveError], str], ...] = (
 )
 
 
-@contextlib.contextmanager
-def _saving(target: Path) -> Iterator[None]:
+def _saving(target: Path) -> contextlib.AbstractContextManager[None]:
     """Inside, a failure of the file system becomes a SaveError of the same builtin kind, naming ``target``."""
-    try:
-        yield
-    except HFImageError:
-        raise
-    except OSError as exc:
-        kind, advice = next(((kind, advice) for builtin, kind, advice in _SAVE_ERRORS if isinstance(exc, builtin)),
-                            (SaveError, "check the path and the free space"))  # fmt: skip
-        error = kind(f"Could not save the image to {target}: {exc.strerror or exc}; {advice}.", path=str(target))
-        error.errno, error.strerror, error.filename = exc.errno, exc.strerror, exc.filename
-        raise error from exc
+    return translating(OSError, lambda exc: _save_error(exc, target))
 
 
-@contextlib.contextmanager
-def _decoding(provider: str) -> Iterator[None]:
+def _save_error(exc: OSError, target: Path) -> SaveError:
+    kind, advice = next(((kind, advice) for builtin, kind, advice in _SAVE_ERRORS if isinstance(exc, builtin)),
+                        (SaveError, "check the path and the free space"))  # fmt: skip
+    error = kind(f"Could not save the image to {target}: {exc.strerror or exc}; {advice}.", path=str(target))
+    error.errno, error.strerror, error.filename = exc.errno, exc.strerror, exc.filename
+    return error
+
+
+def _decoding(provider: str) -> contextlib.AbstractContextManager[None]:
     """Inside, Pillow failing to decode the image becomes a BrokenImageError."""
-    try:
-        yield
-    except HFImageError:
-        raise
-    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's decoders raise all three on bad data
-        raise BrokenImageError(
+    return translating(
+        (OSError, SyntaxError, ValueError),  # Pillow's decoders raise all three on bad data
+        lambda exc: BrokenImageError(
             f"The image from {provider} cannot be decoded ({exc}): it is truncated or corrupt. "
             "Generate it again, or use another provider.",
             provider=provider,
-        ) from exc
+        ),
+    )
 
 
 _SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)

@@ -10,34 +10,33 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
 from typing import Any
 
-from ..errors import HFImageError, ProtocolError
+from ..errors import ProtocolError
 from .text import excerpt
+from .translating import translating
 
 SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
 """What reading data of an unexpected shape raises in Python."""
 
 
-def parse_json(text: str, who: str) -> Any:
-    """The value of a JSON text, or ProtocolError (broken JSON, or nesting deeper than Python parses)."""
+def parse_json(text: str, who: str, **facts: Any) -> Any:
+    """The value of a JSON text, or ProtocolError (broken JSON, or nesting deeper than Python parses)
+    naming ``who`` and carrying ``facts`` (``provider`` defaults to ``who``)."""
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise ProtocolError(f"{who} answered with something that is not JSON: {excerpt(text)!r}", provider=who) from exc
+        message = f"{who} answered with something that is not JSON: {excerpt(text)!r}"
+        raise ProtocolError(message, **{"provider": who, **facts}) from exc
 
 
-@contextlib.contextmanager
-def reading(who: str, what: str) -> Iterator[None]:
+def reading(who: str, what: str) -> contextlib.AbstractContextManager[None]:
     """Inside, an answer of a shape hfimage does not expect becomes a ProtocolError about ``what``."""
-    try:
-        yield
-    except HFImageError:
-        raise  # already typed (InvalidRequestError is also a ValueError)
-    except SHAPE_ERRORS as exc:
-        raise ProtocolError(
+    return translating(
+        SHAPE_ERRORS,
+        lambda exc: ProtocolError(
             f"{who} sent {what} that hfimage cannot read ({type(exc).__name__}). "
             "The server is not speaking a protocol hfimage knows: try again, or use another provider.",
             provider=who,
-        ) from exc
+        ),
+    )

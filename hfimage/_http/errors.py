@@ -233,9 +233,4 @@ def read_json(response: requests.Response, provider: str | None, secret: str | N
             detail=excerpt(text),
             **facts,
         )
-    try:
-        return parse_json(text, who)
-    except ProtocolError as error:
-        error.status_code, error.url, error.detail = response.status_code, response.url, excerpt(text)
-        error.provider = provider
-        raise
+    return parse_json(text, who, detail=excerpt(text), **facts)
