@@ -26,6 +26,7 @@ from .errors import (
     InvalidRequestError,
     MissingExtraError,
     NoProviderReachableError,
+    NotAGradioSpaceError,
     ProtocolError,
     ProviderError,
     QuotaExceededError,
@@ -36,6 +37,8 @@ from .errors import (
     SaveNotADirectoryError,
     SavePermissionError,
     ServiceUnavailableError,
+    SpaceNotFoundError,
+    SpaceNotRunningError,
     TimeoutError,
 )
 
@@ -44,7 +47,9 @@ if TYPE_CHECKING:
     from ._core.cancel import Cancellation
     from ._core.catalog import ModelInfo
     from ._core.quota_memory import QuotaMemory
-    from .client import Client, GenerateParams, Plan, final_image, generate, generate_many, models, stream
+    from .client import Client, GenerateParams, Plan, final_image, generate, generate_many, inspect, models, stream
+    from .inspection import InputDescription, SpaceDescription
+    from .providers import Space
     from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 
 __version__ = "0.1.0"
@@ -56,8 +61,11 @@ _LAZY = {
     "ModelInfo": "_core.catalog",
     "QuotaMemory": "_core.quota_memory",
     "Cancellation": "_core.cancel",
+    "Space": "providers",
+    **dict.fromkeys(("InputDescription", "SpaceDescription"), "inspection"),
     **dict.fromkeys(
-        ("Client", "GenerateParams", "Plan", "final_image", "generate", "generate_many", "models", "stream"), "client"
+        ("Client", "GenerateParams", "Plan", "final_image", "generate", "generate_many", "inspect", "models", "stream"),
+        "client",
     ),
     **dict.fromkeys(("Event", "Image", "Notice", "Preview", "Progress", "Queued", "Started", "Status"), "results"),
 }
@@ -92,10 +100,12 @@ __all__ = [
     "GenerateParams",
     "HFImageError",
     "Image",
+    "InputDescription",
     "InvalidRequestError",
     "MissingExtraError",
     "ModelInfo",
     "NoProviderReachableError",
+    "NotAGradioSpaceError",
     "Notice",
     "Plan",
     "Preview",
@@ -112,12 +122,17 @@ __all__ = [
     "SaveNotADirectoryError",
     "SavePermissionError",
     "ServiceUnavailableError",
+    "Space",
+    "SpaceDescription",
+    "SpaceNotFoundError",
+    "SpaceNotRunningError",
     "Started",
     "Status",
     "TimeoutError",
     "final_image",
     "generate",
     "generate_many",
+    "inspect",
     "models",
     "providers",
     "stream",

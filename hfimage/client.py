@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._core.batch import check_count, run_many
 from ._core.cancel import Cancellation
-from ._core.catalog import CATALOG, DEFAULT_MODEL, ModelInfo, find_model
+from ._core.catalog import CATALOG, DEFAULT_CHAIN, ModelInfo, find_model
 from ._core.deadline import Deadline
 from ._core.lazy import Lazy
 from ._core.quota_memory import QuotaMemory
@@ -19,7 +19,8 @@ from ._core.text import handed_over, mask
 from ._http.auth import check_token, token_from_environment
 from ._http.download import CallScope, ImageSource
 from ._http.transport import POOL_SIZE, Channel, Transport
-from ._protocols.gradio.space import SpaceDirectory
+from ._protocols.gradio.directory import SpaceDirectory
+from ._protocols.hub import Hub
 from ._protocols.output import Output
 from .errors import (
     AllProvidersFailedError,
@@ -30,7 +31,8 @@ from .errors import (
     ProtocolError,
     QuotaExceededError,
 )
-from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext
+from .inspection import SpaceDescription, describe
+from .providers import PROTOCOLS, Job, Provider, RunContext, Space, provider_for
 from .results import Event, Image, Preview
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ log = logging.getLogger("hfimage")
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds one call may take, every attempt included, unless ``timeout=`` says otherwise."""
+INSPECT_TIMEOUT = 30.0
+"""Seconds ``inspect()`` may take unless told otherwise: it reads two small documents."""
 
 ProviderChoice = str | Provider | Sequence[str | Provider]
 
@@ -52,6 +56,7 @@ class GenerateParams(TypedDict, total=False):
 
     model: str | None
     provider: ProviderChoice | None
+    space: ProviderChoice | None
     negative_prompt: str | None
     width: int | None
     height: int | None
@@ -100,8 +105,10 @@ class Client:
     it, else the call route), ``"queue"`` or ``"call"``. A provider that reports running out
     of GPU quota is skipped by this client's later calls, while others can serve, until its
     retry time has passed. ``max_connections`` is how many connections to each host it keeps
-    open for reuse: at least the number of threads that call it at once. Use it as a context
-    manager, or call ``close()``.
+    open for reuse: at least the number of threads that call it at once. ``hub_url`` is the
+    Hugging Face Hub to ask about spaces named by id (default: ``HF_ENDPOINT``, else
+    https://huggingface.co); the token goes there only when it is Hugging Face's or chosen by
+    you. Use it as a context manager, or call ``close()``.
     """
 
     def __init__(
@@ -113,6 +120,7 @@ class Client:
         protocol: str = "auto",
         max_connections: int = POOL_SIZE,
         quota: QuotaMemory | None = None,
+        hub_url: str | None = None,
     ) -> None:
         self._token = check_token(token, "token=")
         self.proxy = _check_proxy(proxy)
@@ -120,6 +128,7 @@ class Client:
         self.protocol = _check_protocol(protocol)
         self._transport = Transport(max_connections=check_count("max_connections", max_connections))
         self._spaces = SpaceDirectory()
+        self._hub = Hub(hub_url)
         self._quota = quota if quota is not None else QuotaMemory()
         self._closed = False
 
@@ -176,8 +185,10 @@ class Client:
     def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
         """Generate one image, yielding events as they come: previews, then the final ``Image``.
 
-        Parameters: ``model`` (default ``"flux"``), ``provider`` (a name, an instance, or a list
-        to try in order), ``negative_prompt``, ``width``, ``height``, ``aspect_ratio``, ``steps``,
+        Parameters: ``model`` (None: the first of a chain of fast models that works; a model
+        named here never falls back to another), ``provider`` (a name, a space id or URL, an
+        instance, or a list of them to try in order), ``space`` (the same, for a space id or URL),
+        ``negative_prompt``, ``width``, ``height``, ``aspect_ratio``, ``steps``,
         ``guidance_scale``, ``seed`` (None: the provider picks one), and ``token``, ``proxy``,
         ``timeout`` for this call. Everything is checked before the first request: bad input
         raises InvalidRequestError here, not later. Other failures are typed hfimage errors
@@ -186,6 +197,31 @@ class Client:
         attempts. Stopping the iteration early closes the connection, which cancels the job.
         """
         return self.run(self.plan(prompt, **params))
+
+    def inspect(
+        self, space: str | Provider, *, token: str | None = None, proxy: str | None = None, timeout: float | None = None
+    ) -> SpaceDescription:
+        """What hfimage would do with a Gradio space (an id, a URL, a built-in provider's name, or a
+        ``Space``): the endpoint it calls and what feeds each of the app's inputs. Runs no job.
+
+        Raises InvalidRequestError when the space has no endpoint hfimage can drive (the message
+        says what each lacks), and the errors ``generate()`` raises for a space that cannot be
+        reached, is not found, paused or not a Gradio app.
+        """
+        if self._closed:
+            raise InvalidRequestError("This Client is closed; create a new one.")
+        provider = provider_for(space)
+        if not isinstance(provider, Space):
+            raise InvalidRequestError(f"{provider.name} is not a Gradio space: only spaces can be inspected.")
+        call_token = check_token(token, "token=") or self._token or token_from_environment()
+        credential = provider.credential(call_token)
+        deadline = Deadline(_check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT)
+        channel = Channel(self._transport, deadline, provider.name, credential, _check_proxy(proxy) or self.proxy)
+        try:
+            info, binding = provider.describe(RunContext(channel, self._spaces, self._hub, self.protocol))
+        except HFImageError as error:
+            raise handed_over(error, {credential.token} if credential else set()) from error.__cause__
+        return describe(provider.name, info, binding, frozenset(provider.defaults))
 
     def plan(self, prompt: str, **params: Unpack[GenerateParams]) -> Plan:
         """Check a call and decide its providers, without sending anything; run it with ``run()``.
@@ -205,10 +241,7 @@ class Client:
         token, proxy, timeout, protocol = (given.get(name) for name in ("token", "proxy", "timeout", "protocol"))
         return Plan(
             request=request,
-            steps=tuple(
-                (chosen, name, chosen.prepare(request))
-                for chosen, name in _candidates(given.get("model"), given.get("provider"))
-            ),
+            steps=_steps(request, given.get("model"), _choice(given.get("provider"), given.get("space"))),
             token=check_token(token, "token=") or self._token or token_from_environment(),
             proxy=_check_proxy(proxy) or self.proxy,
             timeout=_check_timeout(timeout) or self.timeout or DEFAULT_TIMEOUT,
@@ -237,7 +270,7 @@ class Client:
                 cancellation.check()
             credential = provider.credential(plan.token)
             channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy, cancellation)
-            context = RunContext(channel, self._spaces, plan.protocol)
+            context = RunContext(channel, self._spaces, self._hub, plan.protocol)
             fields: dict[str, Any] = {
                 "prompt": plan.request.prompt,
                 "negative_prompt": plan.request.negative_prompt,
@@ -255,11 +288,12 @@ class Client:
                         yield output
                         continue
                     seed = output.seed if output.seed is not None else job.seed
+                    made = {**fields, "width": output.width or job.width, "height": output.height or job.height}
                     if not output.final:
-                        yield Preview(url=output.url, seed=seed, **fields)
+                        yield Preview(url=output.url, seed=seed, **made)
                         continue
                     attempts.append(Attempt(provider.name))
-                    yield Image(url=output.url, seed=seed, elapsed=deadline.elapsed, attempts=tuple(attempts), **fields)
+                    yield Image(url=output.url, seed=seed, elapsed=deadline.elapsed, attempts=tuple(attempts), **made)
                     return
                 raise ProtocolError(f"{provider.name} finished without an image.", provider=provider.name)
             except InvalidRequestError:
@@ -310,16 +344,43 @@ def _unexpected(exc: Exception, provider: str) -> HFImageError:
     )
 
 
+def _choice(provider: ProviderChoice | None, space: ProviderChoice | None) -> ProviderChoice | None:
+    if provider is not None and space is not None:
+        raise InvalidRequestError("Give provider= or space=, not both: they name the same thing.")
+    return provider if provider is not None else space
+
+
+def _steps(request: GenerationRequest, model: str | None, provider: ProviderChoice | None) -> tuple[_Step, ...]:
+    """Each provider to try, in order, with the model it runs and its job; InvalidRequestError if none can
+    take the request. With neither model nor provider, the default chain's providers that take it."""
+    if model is not None or provider is not None:
+        return tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider))
+    steps: list[_Step] = []
+    refusals: list[InvalidRequestError] = []
+    for name in DEFAULT_CHAIN:
+        for chosen, model_name in _candidates(name, None):
+            try:
+                steps.append((chosen, model_name, chosen.prepare(request)))
+            except InvalidRequestError as refused:
+                refusals.append(refused)
+    if not steps:
+        raise InvalidRequestError(
+            f"No model of the default chain ({', '.join(DEFAULT_CHAIN)}) takes this request: "
+            f"{refusals[0]} Name a model or a space that does (see hfimage.models())."
+        )
+    return tuple(steps)
+
+
 def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tuple[Provider, str]]:
     """The providers to try, in order, each with the model it will run."""
     info = find_model(model) if model is not None else None
     if provider is None:
-        info = info or find_model(DEFAULT_MODEL)
-        return [(PROVIDERS[name](), info.name) for name in info.providers]
+        info = info or find_model(DEFAULT_CHAIN[0])
+        return [(provider_for(name), info.name) for name in info.providers]
     items = list(provider) if isinstance(provider, (list, tuple)) else [provider]
     if not items:
         raise InvalidRequestError("provider= is an empty list; name at least one provider, or leave it out.")
-    chosen = [_provider(item) for item in items]
+    chosen = [provider_for(item) for item in items]
     for each in chosen:
         if info is not None and info.name not in each.models:
             raise InvalidRequestError(
@@ -327,17 +388,6 @@ def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tupl
                 provider=each.name,
             )
     return [(each, info.name if info else each.models[0]) for each in chosen]
-
-
-def _provider(item: object) -> Provider:
-    if isinstance(item, Provider):
-        return item
-    if isinstance(item, str) and item in PROVIDERS:
-        return PROVIDERS[item]()
-    raise InvalidRequestError(
-        f"Unknown provider {item!r}. Known providers: {', '.join(PROVIDERS)}; "
-        "or pass a provider instance, e.g. BlackForestLabs_Flux1Schnell(url=...)."
-    )
 
 
 def _check_protocol(protocol: object) -> str:
@@ -411,6 +461,11 @@ def generate_many(
 ) -> list[Image | HFImageError]:
     """One image (or the error met) per prompt, in order, with the default client; see ``Client.generate_many()``."""
     return default_client().generate_many(prompts, concurrency=concurrency, **params)
+
+
+def inspect(space: str | Provider, *, token: str | None = None, timeout: float | None = None) -> SpaceDescription:
+    """What hfimage would do with a Gradio space, with the default client; see ``Client.inspect()``."""
+    return default_client().inspect(space, token=token, timeout=timeout)
 
 
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:

@@ -4,10 +4,13 @@
 
     HFImageError
     ├── InvalidRequestError (also ValueError)    the request cannot succeed as given; nothing was sent
+    │   ├── SpaceNotFoundError                   no space has that id
+    │   └── NotAGradioSpaceError                 the space is not a Gradio app
     ├── CallCancelledError                       the call was cancelled through its Cancellation
     ├── ProviderError                            the app reported an error of its own
     │   └── QuotaExceededError                   out of GPU quota; retry_after
     ├── ServiceUnavailableError                  sleeping or building space, full queue, 5xx
+    │   ├── SpaceNotRunningError                 paused, stopped, building or broken space; stage
     │   └── RateLimitError                       HTTP 429; retry_after
     ├── AuthenticationError                      HTTP 401/403: private or gated space, wrong token
     ├── ProtocolError                            an answer hfimage does not understand
@@ -91,6 +94,14 @@ class InvalidRequestError(HFImageError, ValueError):
     """The request cannot succeed as given; nothing was sent, and no other provider is tried."""
 
 
+class SpaceNotFoundError(InvalidRequestError):
+    """No space has this id on the Hub (a private one looks the same without its token)."""
+
+
+class NotAGradioSpaceError(InvalidRequestError):
+    """The space runs another SDK (static, Docker, Streamlit): hfimage can drive Gradio apps only."""
+
+
 class ProviderError(HFImageError):
     """The space's app (or the image service) reported an error of its own."""
 
@@ -108,6 +119,14 @@ class QuotaExceededError(ProviderError):
 
 class ServiceUnavailableError(HFImageError):
     """The service cannot take the job now: sleeping or building space, full queue, 5xx."""
+
+
+class SpaceNotRunningError(ServiceUnavailableError):
+    """The space is not running its app: ``stage`` is what the Hub reports (``PAUSED``, ``BUILD_ERROR``...)."""
+
+    def __init__(self, message: str, *, stage: str | None = None, **facts: Any) -> None:
+        super().__init__(message, **facts)
+        self.stage = stage
 
 
 class RateLimitError(ServiceUnavailableError):
@@ -269,6 +288,7 @@ __all__ = [
     "InvalidRequestError",
     "MissingExtraError",
     "NoProviderReachableError",
+    "NotAGradioSpaceError",
     "ProtocolError",
     "ProviderError",
     "QuotaExceededError",
@@ -279,5 +299,7 @@ __all__ = [
     "SaveNotADirectoryError",
     "SavePermissionError",
     "ServiceUnavailableError",
+    "SpaceNotFoundError",
+    "SpaceNotRunningError",
     "TimeoutError",
 ]

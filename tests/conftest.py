@@ -93,7 +93,13 @@ def space(request: pytest.FixtureRequest) -> Iterator[FakeSpace]:
         yield fake
 
 
+NOWHERE = "http://127.0.0.1:9"
+"""A local address where nothing listens."""
+
+
 @pytest.fixture(autouse=True)
 def _no_ambient_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see HF_TOKEN only where they set it."""
+    """Tests see HF_TOKEN only where they set it, and never reach the real Hub: space ids resolve through
+    a Hub that is not there unless a test points HF_ENDPOINT at a fake one."""
     monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", NOWHERE)

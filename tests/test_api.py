@@ -30,7 +30,7 @@ def keywords(function):
 
 
 def test_the_parameters_are_one_list_that_everything_follows():
-    assert ("model", "provider", *GENERATION_PARAMETERS, *CALL_OPTIONS) == PARAMETERS
+    assert ("model", "provider", "space", *GENERATION_PARAMETERS, *CALL_OPTIONS) == PARAMETERS
     assert tuple(_CHECKS) == GENERATION_PARAMETERS
     assert list(inspect.signature(build_request).parameters) == ["prompt", "given"]
     for function in (hfimage.generate, hfimage.Client.generate, hfimage.Client.stream, hfimage.Client.plan):
@@ -41,16 +41,17 @@ def test_the_command_line_has_an_option_for_every_generation_parameter():
     parser = argparse.ArgumentParser()
     add_generation_options(parser)
     given = generation_params(parser.parse_args([]))
-    assert tuple(given) == ("model", "provider", *GENERATION_PARAMETERS)
+    assert tuple(given) == ("model", "provider", "space", *GENERATION_PARAMETERS)
 
 
-@pytest.mark.parametrize("name", ["generate", "generate_many", "stream"])
+@pytest.mark.parametrize("name", ["generate", "generate_many", "stream", "inspect"])
 def test_hfimage_and_hfimage_aio_expose_the_same_calls_with_the_same_signatures(name):
     sync_function, async_function = getattr(hfimage, name), getattr(hfimage.aio, name)
     assert inspect.signature(sync_function).parameters.keys() == inspect.signature(async_function).parameters.keys()
     sync_method, async_method = getattr(hfimage.Client, name), getattr(hfimage.aio.Client, name)
     assert inspect.signature(sync_method).parameters.keys() == inspect.signature(async_method).parameters.keys()
     assert inspect.iscoroutinefunction(async_function) == (name != "stream")
+    assert hfimage.aio.Space is hfimage.Space
 
 
 def test_the_clients_share_their_settings():

@@ -133,7 +133,7 @@ def test_help_reads_well():
     [
         (["a cat", "--model", "dall-e"], "Unknown model 'dall-e'"),
         (["a cat", "--aspect", "7:3"], "Unknown aspect_ratio '7:3'"),
-        (["a cat", "--negative", "dogs"], "does not take negative_prompt"),
+        (["a cat", "--model", "flux", "--negative", "dogs"], "does not take negative_prompt"),
         (["", "-o", "x.png"], "prompt must be a non-empty string"),
         (["a cat", "--url", "ftp://x"], "must be an http(s) URL"),
     ],

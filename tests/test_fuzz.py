@@ -9,14 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hfimage import HFImageError, ProtocolError, QuotaExceededError
+from hfimage._core.request import build_request
 from hfimage._http.sse import sse_events
+from hfimage._protocols.gradio.api_info import with_names
 from hfimage._protocols.gradio.app_errors import app_error
+from hfimage._protocols.gradio.binding import choose, fill
 from hfimage._protocols.gradio.call import _read_events
 from hfimage._protocols.gradio.diff import apply_diff
 from hfimage._protocols.gradio.outputs import image_and_seed
 from hfimage._protocols.gradio.queue import _follow
 from hfimage._protocols.gradio.quota import quota_retry_after
-from hfimage._protocols.gradio.space import SpaceInfo, check_inputs, parse_config
+from hfimage._protocols.gradio.space import SpaceInfo, parse_config
 from hfimage._protocols.imagelabs import read_progress
 from hfimage._protocols.output import Output
 
@@ -129,11 +132,11 @@ def test_any_queue_messages_give_events_or_a_typed_error(messages):
 
 
 @FUZZ
-@given(field_values, st.lists(st.tuples(st.text(max_size=8), field_values), max_size=8))
-def test_any_config_is_understood_or_refused_with_a_typed_error(config, inputs):
+@given(field_values, field_values, st.integers(1, 4096))
+def test_any_config_and_api_description_is_understood_or_refused_with_a_typed_error(config, info, width):
     try:
-        space = parse_config("http://127.0.0.1:9", config)
-        check_inputs(space, "infer", inputs, "P")
+        space = with_names(parse_config("http://127.0.0.1:9", config), info, "P")
+        fill(choose(space, "P"), build_request("a cat", width=width, height=width), "P")
     except HFImageError:
         pass
 

@@ -14,6 +14,7 @@ LAYERS = (
     ("hfimage.results",),
     ("hfimage._protocols",),
     ("hfimage.providers",),
+    ("hfimage.inspection",),
     ("hfimage.client",),
     ("hfimage",),  # the package's face: re-exports what is below
     ("hfimage.aio._bridge", "hfimage.aio._client"),

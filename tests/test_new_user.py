@@ -183,7 +183,8 @@ def test_when_every_provider_fails_the_same_way_the_reason_is_said_once(closed_p
     with pytest.raises(hfimage.NoProviderReachableError) as caught:
         hfimage.generate("a cat", timeout=10)
     assert str(caught.value) == (
-        "No provider could be reached (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell): "
+        "No provider could be reached (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell, "
+        "Tongyi-MAI/Z-Image-Turbo, mrfakename/Z-Image-Turbo, stabilityai/stable-diffusion-3.5-large-turbo): "
         "nothing accepted the connections. Check the URL, your network and proxy."
     )
     assert caught.value.reason == "refused"

@@ -1,12 +1,34 @@
-"""Models, their aliases, and the providers that serve each, in fallback order."""
+"""Models, their aliases, and the spaces that serve each, in fallback order: data, not code.
+
+A model's providers are built-in provider names (``BlackForestLabs_Flux1Schnell``) or space
+ids (``Tongyi-MAI/Z-Image-Turbo``), which hfimage drives through the app's own description.
+``KNOWN_SPACES`` adds what an app does not say about itself: settings that differ from its
+defaults, the pixels behind size choices that name only a ratio, and which of ``generate()``'s
+parameters it takes, so a request can be checked before anything is sent.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import InvalidRequestError
 
-DEFAULT_MODEL = "flux"
+SIZES = frozenset({"width", "height", "aspect_ratio"})
+
+
+@dataclass(frozen=True)
+class KnownSpace:
+    """What hfimage knows of a space beyond its app's own description."""
+
+    id: str
+    takes: frozenset[str]
+    """``generate()``'s parameters it takes."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """hfimage parameters (``steps``, ``guidance_scale``...) to use where the caller gives none."""
+    sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Width and height behind each size choice whose label names only a ratio."""
 
 
 @dataclass(frozen=True)
@@ -18,13 +40,47 @@ class ModelInfo:
     providers: tuple[str, ...]
 
 
+KNOWN_SPACES: dict[str, KnownSpace] = {
+    space.id: space
+    for space in (
+        KnownSpace("black-forest-labs/FLUX.1-dev", SIZES | {"steps", "guidance_scale", "seed"}),
+        KnownSpace(
+            "stabilityai/stable-diffusion-3.5-large-turbo",
+            SIZES | {"negative_prompt", "steps", "guidance_scale", "seed"},
+            settings={"steps": 4, "guidance_scale": 0.0},
+        ),
+        KnownSpace("Tongyi-MAI/Z-Image-Turbo", SIZES | {"steps", "seed"}),
+        KnownSpace("mrfakename/Z-Image-Turbo", SIZES | {"steps", "seed"}),
+        KnownSpace(
+            "Qwen/Qwen-Image",
+            SIZES | {"steps", "guidance_scale", "seed"},
+            sizes={
+                "1:1": (1328, 1328),
+                "16:9": (1664, 928),
+                "9:16": (928, 1664),
+                "4:3": (1472, 1140),
+                "3:4": (1140, 1472),
+                "3:2": (1584, 1056),
+                "2:3": (1056, 1584),
+            },
+        ),
+    )
+}
+
 CATALOG: tuple[ModelInfo, ...] = (
     ModelInfo("flux", ("flux-schnell",), ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell")),
+    ModelInfo("flux-dev", ("flux.1-dev",), ("black-forest-labs/FLUX.1-dev",)),
+    ModelInfo("z-image-turbo", ("z-image",), ("Tongyi-MAI/Z-Image-Turbo", "mrfakename/Z-Image-Turbo")),
+    ModelInfo("sd-3.5", ("sd-3.5-large", "stabilityai-stable-diffusion-3-5-large"), ("StabilityAI_SD35Large",)),
+    ModelInfo("sd-3.5-turbo", ("sd-3.5-large-turbo",), ("stabilityai/stable-diffusion-3.5-large-turbo",)),
+    ModelInfo("qwen-image", (), ("Qwen/Qwen-Image",)),
     ModelInfo("black-forest-labs-flux-1-schnell", (), ("BlackForestLabs_Flux1Schnell",)),
     ModelInfo("voodoohop-flux-1-schnell", (), ("Voodoohop_Flux1Schnell",)),
-    ModelInfo("sd-3.5", ("sd-3.5-large", "stabilityai-stable-diffusion-3-5-large"), ("StabilityAI_SD35Large",)),
     ModelInfo("sdxl-turbo", (), ("ImageLabs",)),
 )
+
+DEFAULT_CHAIN: tuple[str, ...] = ("flux", "z-image-turbo", "sd-3.5-turbo")
+"""The models ``model=None`` tries, in order: fast ones, each on spaces that were up in 2026."""
 
 _BY_NAME = {name: info for info in CATALOG for name in (info.name, *info.aliases)}
 
@@ -42,5 +98,10 @@ def find_model(name: object) -> ModelInfo:
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise InvalidRequestError(
         f"Unknown model {name!r}.{hint} Known models: {', '.join(info.name for info in CATALOG)} "
-        "(see hfimage.models())."
+        "(see hfimage.models()); or name a space with space='owner/name'."
     )
+
+
+def models_served_by(provider: str) -> tuple[str, ...]:
+    """The canonical names of the models whose providers include ``provider`` (a name or a space id)."""
+    return tuple(info.name for info in CATALOG if provider in info.providers)

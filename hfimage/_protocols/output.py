@@ -16,6 +16,9 @@ class Output:
     url: str
     seed: int | None
     final: bool
+    width: int | None = None
+    height: int | None = None
+    """The size the provider says it made, where it knows better than the request."""
 
 
 class PreviewHold:

@@ -8,8 +8,9 @@
 
 from typing import TYPE_CHECKING, Any
 
+from ..providers import Space
 from ._bridge import EventStream
-from ._client import Client, download, generate, generate_many, stream
+from ._client import Client, download, generate, generate_many, inspect, stream
 
 if TYPE_CHECKING:
     from ..compat import (
@@ -43,11 +44,13 @@ __all__ = [
     "ImagePreview",
     "ImageResponse",
     "ResponseError",
+    "Space",
     "StabilityAI_SD35Large",
     "Voodoohop_Flux1Schnell",
     "download",
     "format_image_prompt",
     "generate",
     "generate_many",
+    "inspect",
     "stream",
 ]

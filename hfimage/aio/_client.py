@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import threading
 from collections.abc import Callable, Iterable
+from inspect import isawaitable
 from typing import TYPE_CHECKING
 
 import anyio
@@ -18,6 +18,8 @@ from .._http.transport import POOL_SIZE
 from ..client import Client as SyncClient
 from ..client import FinalImage, GenerateParams
 from ..errors import HFImageError
+from ..inspection import SpaceDescription
+from ..providers import Provider
 from ..results import Event, Image, Preview
 from ._bridge import EventStream
 
@@ -42,12 +44,13 @@ class Client:
         *,
         protocol: str = "auto",
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        hub_url: str | None = None,
     ) -> None:
         self.max_concurrency = check_count("max_concurrency", max_concurrency)
         # A connection for each worker, so none is opened and thrown away per request.
         connections = max(POOL_SIZE, self.max_concurrency)
         self._sync = SyncClient(
-            token=token, proxy=proxy, timeout=timeout, protocol=protocol, max_connections=connections
+            token=token, proxy=proxy, timeout=timeout, protocol=protocol, max_connections=connections, hub_url=hub_url
         )
         self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
         self._lock = threading.Lock()
@@ -85,7 +88,7 @@ class Client:
         final = FinalImage()
         async with self.stream(prompt, **params) as events:
             async for event in events:
-                if on_event is not None and inspect.isawaitable(reported := on_event(event)):
+                if on_event is not None and isawaitable(reported := on_event(event)):
                     await reported
                 final.see(event)
         return final.image()
@@ -110,6 +113,13 @@ class Client:
             for index in range(len(prompts)):
                 group.start_soon(one, index)
         return [result for result in results if result is not None]
+
+    async def inspect(
+        self, space: str | Provider, *, token: str | None = None, proxy: str | None = None, timeout: float | None = None
+    ) -> SpaceDescription:
+        """What hfimage would do with a Gradio space; see ``hfimage.Client.inspect()``."""
+        inspect = functools.partial(self._sync.inspect, space, token=token, proxy=proxy, timeout=timeout)
+        return await anyio.to_thread.run_sync(inspect, limiter=self._limiter_for())
 
     def _limiter_for(self) -> anyio.CapacityLimiter:
         """This client's limiter for the running event loop (a limiter belongs to one loop)."""
@@ -152,9 +162,14 @@ async def generate_many(
     return await default_client().generate_many(prompts, concurrency=concurrency, **params)
 
 
+async def inspect(space: str | Provider, *, token: str | None = None, timeout: float | None = None) -> SpaceDescription:
+    """What hfimage would do with a Gradio space, with the default async client."""
+    return await default_client().inspect(space, token=token, timeout=timeout)
+
+
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
     """Stream one generation with the default async client: ``async with hfimage.aio.stream(...) as events``."""
     return default_client().stream(prompt, **params)
 
 
-__all__ = ["Client", "default_client", "download", "generate", "generate_many", "stream"]
+__all__ = ["Client", "default_client", "download", "generate", "generate_many", "inspect", "stream"]

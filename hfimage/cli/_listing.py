@@ -43,7 +43,7 @@ def list_models(_args: argparse.Namespace) -> int:
 def list_providers(args: argparse.Namespace) -> int:
     if not args.check:
         rows = [("PROVIDER", "MODELS", "URL")]
-        rows += [(name, ", ".join(cls.models), cls.default_url) for name, cls in PROVIDERS.items()]
+        rows += [(name, ", ".join(cls().models), cls.default_url) for name, cls in PROVIDERS.items()]
         print_table(rows)
         return EXIT_OK
     cooling = QuotaMemory(cache_file()).cooling()

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 
-from .._core.catalog import find_model
+from .._core.catalog import DEFAULT_CHAIN, find_model
 from .._core.quota_memory import QuotaMemory, cache_file
 from ..client import Client, GenerateParams
 from ..errors import InvalidRequestError
-from ..providers import PROVIDERS, Provider
+from ..providers import PROVIDERS, Provider, provider_for
 
 
 def add_generation_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-m", "--model", help="model name or alias (default: flux); see `hfimage models`")
+    parser.add_argument(
+        "-m", "--model",
+        help=f"model name or alias (default: the first that works of {', '.join(DEFAULT_CHAIN)}); see `hfimage models`",
+    )  # fmt: skip
     parser.add_argument(
         "-p", "--provider", action="append",
-        help="provider to use; repeat to give a fallback order (see `hfimage providers`)",
+        help="provider or space to use; repeat to give a fallback order (see `hfimage providers`)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-s", "--space", action="append",
+        help="a Gradio space by id (owner/name) or URL; repeat to give a fallback order (see `hfimage inspect`)",
     )  # fmt: skip
     parser.add_argument("--url", help="point the provider at a copy of its space, e.g. http://127.0.0.1:7860")
     parser.add_argument("--seed", type=int, help="seed for a reproducible image (default: random)")
@@ -43,6 +50,7 @@ def generation_params(args: argparse.Namespace) -> GenerateParams:
     return GenerateParams(
         model=args.model,
         provider=_chosen_providers(args),
+        space=args.space,
         negative_prompt=args.negative,
         width=width,
         height=height,
@@ -63,9 +71,9 @@ def _size(text: str) -> tuple[int, int]:
 def _chosen_providers(args: argparse.Namespace) -> list[Provider] | None:
     names: list[str] | None = args.provider
     if args.url is None:
-        return [_provider_class(name)() for name in names] if names else None
+        return [provider_for(name) for name in names] if names else None
     if names is None:
-        names = [find_model(args.model or "flux").providers[0]]
+        names = [find_model(args.model or DEFAULT_CHAIN[0]).providers[0]]
     if len(names) != 1:
         raise InvalidRequestError("--url points one provider at a copy of its space: give at most one --provider.")
     return [_provider_class(names[0])(url=args.url)]
@@ -73,7 +81,10 @@ def _chosen_providers(args: argparse.Namespace) -> list[Provider] | None:
 
 def _provider_class(name: str) -> type[Provider]:
     if name not in PROVIDERS:
-        raise InvalidRequestError(f"Unknown provider {name!r}. Known providers: {', '.join(PROVIDERS)}.")
+        raise InvalidRequestError(
+            f"--url points a built-in provider at a copy of its space; {name!r} is not one "
+            f"({', '.join(PROVIDERS)}). For any other space, give its URL with --space."
+        )
     return PROVIDERS[name]
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from .._core.deadline import Deadline
 from .._http.transport import Channel, Transport
-from .._protocols.gradio.space import discover
+from .._protocols.gradio.directory import discover
 from ..errors import HFImageError
-from ..providers import GradioSpace, Provider
+from ..providers import Provider, Space
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def check(provider: Provider, transport: Transport, *, timeout: float, token: st
     channel = Channel(transport, Deadline(timeout), provider.name, provider.credential(token))
     started = time.monotonic()
     try:
-        if isinstance(provider, GradioSpace):
+        if isinstance(provider, Space):
             version = discover(channel, provider.url).version
         else:
             channel.request("GET", provider.url).close()

@@ -12,6 +12,8 @@ from ._gradio import (
     GRADIO_6,
     SD35_INPUTS,
     FakeSpace,
+    app_config,
+    app_info,
     drop,
     error,
     heartbeat,
@@ -25,18 +27,24 @@ from ._gradio import (
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
 from ._server import Fault, RecordedRequest, Reply
+from ._signatures import SIGNATURES, Input, Signature
 
 __all__ = [
     "FLUX_INPUTS",
     "GRADIO_4",
     "GRADIO_6",
     "SD35_INPUTS",
+    "SIGNATURES",
     "FakeImageLabs",
     "FakeSpace",
     "Fault",
     "FinishAfter",
+    "Input",
     "RecordedRequest",
     "Reply",
+    "Signature",
+    "app_config",
+    "app_info",
     "drop",
     "error",
     "heartbeat",

@@ -17,29 +17,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ._png import solid_png
 from ._scripts import ScriptQueue
 from ._server import Exchange, FakeServer, Reply
+from ._signatures import FLUX_SCHNELL, SD35, Input, Signature
 
 GRADIO_6 = "6.31.0"
 GRADIO_4 = "4.44.1"
 
-# (label, minimum, maximum) of each input, in order, as the real spaces declare them.
-FLUX_INPUTS = (
-    ("prompt", None, None),
-    ("seed", 0, 2**31 - 1),
-    ("randomize_seed", None, None),
-    ("width", 256, 2048),
-    ("height", 256, 2048),
-    ("steps", 1, 50),
-)
-SD35_INPUTS = (
-    ("prompt", None, None),
-    ("negative_prompt", None, None),
-    ("seed", 0, 2**31 - 1),
-    ("randomize_seed", None, None),
-    ("width", 512, 1440),
-    ("height", 512, 1440),
-    ("guidance_scale", 0.0, 7.5),
-    ("steps", 1, 50),
-)
+FLUX_INPUTS = FLUX_SCHNELL.inputs
+SD35_INPUTS = SD35.inputs
 
 Step = tuple[str, Any]
 """One step of a job's script: ``(event name, data)``, ``("pause", seconds)``, ``("drop", None)``,
@@ -93,38 +77,47 @@ def error(data: Any = None) -> Step:
 
 
 class FakeSpace(FakeServer):
-    """A loopback Gradio app with an ``infer`` endpoint (Flux-shaped unless ``inputs`` says otherwise).
+    """A loopback Gradio app with one text-to-image endpoint: FLUX.1-schnell's ``/infer`` unless
+    ``signature`` (or ``inputs``, for an ``/infer`` endpoint) says otherwise.
 
     Use it as a context manager; ``url`` is its root. ``version`` picks the route layout:
-    Gradio 4 (no prefix) or 5+ (``/gradio_api``). Queue job scripts with ``script()``. A job
-    without one waits ``delay`` seconds, then sends an image coloured by ``prompt_colour()``
-    of its prompt, with the seed it was sent (42 when asked to randomize). A script may also be
-    a ``Reply``, sent in answer to the job's POST instead of an event id. ``requests`` lists
-    what it received.
+    Gradio 4 (no prefix) or 5+ (``/gradio_api``). It describes itself at ``/config`` and
+    ``{prefix}/info`` as Gradio does. Queue job scripts with ``script()``. A job without one
+    waits ``delay`` seconds, then sends an image coloured by ``prompt_colour()`` of its prompt,
+    with the seed it was sent (42 when asked to randomize), in the endpoint's output shape. A
+    script may also be a ``Reply``, sent in answer to the job's POST instead of an event id.
+    ``requests`` lists what it received; ``received`` the inputs of each job, by name.
     """
 
     def __init__(
         self,
         *,
         version: str = GRADIO_6,
-        inputs: Sequence[tuple[str, Any, Any]] = FLUX_INPUTS,
+        signature: Signature = FLUX_SCHNELL,
+        inputs: Sequence[Input] | None = None,
         delay: float = 0.0,
     ) -> None:
         super().__init__()
         self.delay = delay
         self.version = version
         self.prefix = "" if version.startswith(("3.", "4.")) else "/gradio_api"
-        self.inputs = tuple(inputs)
+        self.signature = signature if inputs is None else Signature("infer", tuple(inputs))
         self.files: dict[str, bytes | Reply] = {}
         """What the app serves at each file path: an image's bytes, or a scripted Reply (e.g. a redirect)."""
         self.cancelled: list[str] = []
         """Event ids of jobs whose stream the client closed before the script ended."""
+        self.received: list[dict[str, Any]] = []
+        """The inputs of each job it was sent, by the app's names, in arrival order."""
         self.active = 0
         self.peak_active = 0
         """The most job streams that were open at once."""
         self._scripts: ScriptQueue[list[Step] | Reply] = ScriptQueue()
         self._jobs: dict[str, list[Step]] = {}
         self._sessions: dict[str, str] = {}
+
+    @property
+    def inputs(self) -> tuple[Input, ...]:
+        return self.signature.inputs
 
     def __enter__(self) -> FakeSpace:
         super().__enter__()
@@ -162,40 +155,20 @@ class FakeSpace(FakeServer):
         return ("complete", self.image(seed))
 
     def config(self) -> dict[str, Any]:
-        components = [
-            {
-                "id": index + 1,
-                "type": "slider" if low is not None else "textbox",
-                "props": {"label": label, "minimum": low, "maximum": high},
-            }
-            for index, (label, low, high) in enumerate(self.inputs)
-        ]
-        count = len(self.inputs)
-        return {
-            "version": self.version,
-            "api_prefix": self.prefix or None,
-            "protocol": "sse_v3",
-            "components": components,
-            "dependencies": [
-                {
-                    "id": 0,
-                    "api_name": "infer",
-                    "inputs": list(range(1, count + 1)),
-                    "outputs": [count + 1, count + 2],
-                    "types": {"generator": False, "cancel": False},
-                }
-            ],
-        }
+        return app_config(self.signature, self.version)
+
+    def info(self) -> dict[str, Any]:
+        return app_info(self.signature)
 
     def handle(self, exchange: Exchange) -> None:
         method, route, prefix = exchange.request.method, exchange.route, self.prefix
         if method == "GET" and route == "/config":
             exchange.json(self.config())
         elif method == "GET" and route == f"{prefix}/info":
-            exchange.json({"named_endpoints": {"/infer": {}}})
-        elif method == "POST" and route == f"{prefix}/call/infer":
+            exchange.json(self.info())
+        elif method == "POST" and route == f"{prefix}/call/{self.signature.api_name}":
             self._start_job(exchange)
-        elif method == "GET" and route.startswith(f"{prefix}/call/infer/"):
+        elif method == "GET" and route.startswith(f"{prefix}/call/{self.signature.api_name}/"):
             self._stream_job(exchange, route.rsplit("/", 1)[1])
         elif method == "POST" and route == f"{prefix}/queue/join":
             self._start_job(exchange, queue=True)
@@ -210,17 +183,20 @@ class FakeSpace(FakeServer):
     def echo(self, data: list[Any]) -> list[Step]:
         """The default job for posted inputs: a pause, then the prompt's colour and the seed sent."""
         named = self._named(data)
-        seed = 42 if named.get("randomize_seed", True) else int(named.get("seed", 42))
-        final = ("complete", self.image(seed, rgb=prompt_colour(str(named.get("prompt", "")))))
+        seed = 42 if named.get("randomize_seed", named.get("random_seed", True)) else int(named.get("seed", 42))
+        image = self.image(seed, rgb=prompt_colour(str(named.get("prompt", ""))))[0]
+        final = ("complete", [_output(kind, image, seed) for kind in self.signature.outputs])
         return [pause(self.delay), final] if self.delay else [final]
 
     def _named(self, data: Any) -> dict[str, Any]:
-        """Posted inputs by their labels (nothing when the data is not a list)."""
-        return dict(zip((label for label, _, _ in self.inputs), data, strict=False)) if isinstance(data, list) else {}
+        """Posted inputs by their names (nothing when the data is not a list)."""
+        return dict(zip((spec.name for spec in self.inputs), data, strict=False)) if isinstance(data, list) else {}
 
     def _start_job(self, exchange: Exchange, *, queue: bool = False) -> None:
         body = exchange.request.json()
         data = body.get("data", []) if isinstance(body, dict) else []
+        with self._lock:
+            self.received.append(self._named(data))
         script = self._scripts.take(self._named(data).get("prompt"))
         if script is None:
             script = self.echo(data)
@@ -272,6 +248,76 @@ class FakeSpace(FakeServer):
         finally:
             with self._lock:
                 self.active -= 1
+
+
+def app_config(signature: Signature, version: str = GRADIO_6) -> dict[str, Any]:
+    """The ``/config`` of an app with this one endpoint, laid out as that Gradio version's."""
+    components = [_component(index + 1, spec) for index, spec in enumerate(signature.inputs)]
+    count = len(signature.inputs)
+    outputs = [{"id": count + 1 + index, "type": kind, "props": {}} for index, kind in enumerate(signature.outputs)]
+    return {
+        "version": version,
+        "api_prefix": None if version.startswith(("3.", "4.")) else "/gradio_api",
+        "protocol": "sse_v3",
+        "components": components + outputs,
+        "dependencies": [
+            {
+                "id": 0,
+                "api_name": signature.api_name,
+                "inputs": list(range(1, count + 1)),
+                "outputs": [output["id"] for output in outputs],
+                "types": {"generator": False, "cancel": False},
+            }
+        ],
+    }
+
+
+def app_info(signature: Signature) -> dict[str, Any]:
+    """The ``{prefix}/info`` of an app with this one endpoint: each parameter's name, default and type."""
+    parameters = [
+        {
+            "label": spec.name.replace("_", " ").capitalize(),
+            "parameter_name": spec.name,
+            "parameter_has_default": spec.default is not None or spec.optional,
+            "parameter_default": spec.default,
+            "type": {"type": _json_type(spec), **({"enum": list(spec.choices)} if spec.choices else {})},
+            "component": spec.component.capitalize(),
+        }
+        for spec in signature.inputs
+    ]
+    returns = [{"label": kind, "component": kind.capitalize()} for kind in signature.outputs]
+    return {
+        "named_endpoints": {f"/{signature.api_name}": {"parameters": parameters, "returns": returns}},
+        "unnamed_endpoints": {},
+    }
+
+
+def _component(ident: int, spec: Input) -> dict[str, Any]:
+    props: dict[str, Any] = {"label": spec.name.replace("_", " ").capitalize(), "name": spec.component}
+    for key in ("minimum", "maximum", "step"):
+        if getattr(spec, key) is not None:
+            props[key] = getattr(spec, key)
+    if spec.default is not None:
+        props["value"] = spec.default
+    if spec.choices is not None:
+        props["choices"] = [[choice, choice] for choice in spec.choices]
+    return {"id": ident, "type": spec.component, "props": props, "skip_api": False}
+
+
+def _json_type(spec: Input) -> str:
+    kinds = {"slider": "number", "number": "number", "checkbox": "boolean", "gallery": "array"}
+    return kinds.get(spec.component, "string")
+
+
+def _output(kind: str, image: dict[str, Any], seed: int) -> Any:
+    """One output value of the default job, in the component's shape."""
+    if kind == "gallery":
+        return [{"image": image, "caption": None}]
+    if kind == "textbox":
+        return str(seed)
+    if kind == "image":
+        return image
+    return seed
 
 
 Frame = tuple[str, Any]

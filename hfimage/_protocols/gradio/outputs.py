@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ..._core.server_data import parse_json
@@ -30,19 +31,32 @@ def event_id_of(answer: Any, provider: str) -> str:
 def image_and_seed(outputs: Any, space: SpaceInfo, provider: str) -> tuple[str | None, int | None]:
     """The download URL of the first image in an app's outputs, and the seed that follows it.
 
-    Raises ProtocolError for a file path or URL that could lead elsewhere.
+    The image is a FileData, or the first of a gallery (``{"image": FileData, "caption": ...}``
+    items, ``[FileData, caption]`` pairs, or FileData); the seed is the first whole number after
+    it, also when sent as text. Raises ProtocolError for a file path or URL that could lead elsewhere.
     """
     if not isinstance(outputs, list):
         return None, None
     url: str | None = None
-    seed: int | None = None
     for value in outputs:
         if url is None:
-            url = _file_url(value, space, provider)
-        elif _is_integral(value):
-            seed = int(value)
-            break
-    return url, seed
+            url = _image_url(value, space, provider)
+            continue
+        seed = _seed(value)
+        if seed is not None:
+            return url, seed
+    return url, None
+
+
+def _image_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
+    if isinstance(value, list):  # a gallery: its first picture
+        first = value[0] if value else None
+        if isinstance(first, dict) and "image" in first:
+            first = first["image"]
+        elif isinstance(first, list) and first:
+            first = first[0]
+        return _file_url(first, space, provider)
+    return _file_url(value, space, provider)
 
 
 def _file_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
@@ -56,7 +70,12 @@ def _file_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
     return None
 
 
-def _is_integral(value: Any) -> bool:
+def _seed(value: Any) -> int | None:
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value.strip())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return math.isfinite(value) and float(value).is_integer()
+        return None
+    return int(value) if math.isfinite(value) and float(value).is_integer() else None
+
+
+_WHOLE = re.compile(r"-?\d{1,20}")

@@ -1,19 +1,19 @@
-"""What hfimage needs to know about a Gradio app: its API prefix, endpoints and inputs' limits.
+"""What hfimage needs to know about a Gradio app: its API prefix, endpoints, and each input's
+name, default, limits and choices.
 
-Read from the app's ``/config`` once per client, and used to check inputs before sending.
+Read from the app's ``/config`` (layout, limits, defaults) and, where names are needed, its
+``{prefix}/info`` (the names the app's function gives its parameters), once per client.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from ..._core.server_data import reading
-from ..._http.transport import Channel
 from ..._http.urls import file_path_problem, server_url
 from ...errors import InvalidRequestError, ProtocolError
 
@@ -22,11 +22,24 @@ GRADIO5_PREFIX = "/gradio_api"
 
 @dataclass(frozen=True)
 class InputSpec:
-    """One input of an endpoint as the app declares it; bounds are None where it declares none."""
+    """One input of an endpoint as the app declares it; None where it declares nothing.
+
+    ``component`` is Gradio's lower-case type (``slider``, ``textbox``, ``image``...);
+    ``name`` the app's parameter name; ``default`` the value a browser would send untouched
+    (``has_default`` says whether there is one, since None can be it); ``choices`` the values
+    a dropdown or radio allows; ``hidden`` marks inputs Gradio fills itself (``gr.State``).
+    """
 
     component: str
     minimum: float | None = None
     maximum: float | None = None
+    name: str | None = None
+    label: str | None = None
+    default: Any = None
+    has_default: bool = False
+    step: float | None = None
+    choices: tuple[Any, ...] | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,13 @@ class Endpoint:
     inputs: tuple[InputSpec, ...]
     queued: bool = True
     """False when the app turned the queue off for this endpoint."""
+    outputs: tuple[str, ...] = ()
+    """The output components' types, in order."""
+
+    @property
+    def visible_inputs(self) -> tuple[InputSpec, ...]:
+        """The inputs a client gives values for (Gradio fills the hidden ones)."""
+        return tuple(spec for spec in self.inputs if not spec.hidden)
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,8 @@ class SpaceInfo:
     endpoints: Mapping[str, Endpoint] = field(default_factory=dict)
     protocol: str | None = None
     """The app's event protocol, e.g. ``sse_v3``; None when unknown."""
+    named: bool = False
+    """True once the inputs carry the app's parameter names (from ``/info``)."""
 
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
@@ -93,11 +115,13 @@ def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
             continue
         fn_index = dependency.get("id", position)
         inputs = tuple(_input_spec(components.get(ident)) for ident in dependency.get("inputs") or ())
+        outputs = tuple(_component_type(components.get(ident)) for ident in dependency.get("outputs") or ())
         endpoints[dependency["api_name"]] = Endpoint(
             dependency["api_name"],
             fn_index if isinstance(fn_index, int) else position,
             inputs,
             queued=dependency.get("queue") is not False,
+            outputs=outputs,
         )
     return SpaceInfo(
         root=root,
@@ -108,63 +132,48 @@ def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
     )
 
 
+HIDDEN_COMPONENTS = frozenset({"state"})
+"""Inputs Gradio fills itself when an older config does not say ``skip_api``."""
+
+
+def _component_type(component: Any) -> str:
+    kind = component.get("type") if isinstance(component, dict) else None
+    return kind.lower() if isinstance(kind, str) else "unknown"
+
+
 def _input_spec(component: Any) -> InputSpec:
+    kind = _component_type(component)
     if not isinstance(component, dict):
-        return InputSpec("unknown")
+        return InputSpec(kind)
     props = component.get("props")
     if not isinstance(props, dict):
         props = {}
+    label = props.get("label")
+    skip = component.get("skip_api")
     return InputSpec(
-        component=str(component.get("type", "unknown")),
+        component=kind,
         minimum=_number(props.get("minimum")),
         maximum=_number(props.get("maximum")),
+        label=label if isinstance(label, str) else None,
+        default=props.get("value"),
+        has_default=props.get("value") is not None,
+        step=_number(props.get("step")),
+        choices=_choices(props.get("choices")),
+        hidden=skip if isinstance(skip, bool) else kind in HIDDEN_COMPONENTS,
     )
+
+
+def _choices(choices: Any) -> tuple[Any, ...] | None:
+    """The values of a dropdown's or radio's choices: Gradio 4+ lists ``[label, value]`` pairs."""
+    if not isinstance(choices, list):
+        return None
+    return tuple(choice[1] if isinstance(choice, list) and len(choice) == 2 else choice for choice in choices)
 
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)
-
-
-def discover(channel: Channel, root: str) -> SpaceInfo:
-    """Read the app's config; if there is none, probe for the Gradio 5+ prefix."""
-    try:
-        return parse_config(root, channel.get_json(f"{root}/config"), channel.provider)
-    except ProtocolError:
-        pass  # no usable /config (404 or not JSON): fall back to probing the layout
-    try:
-        channel.get_json(f"{root}{GRADIO5_PREFIX}/info")
-    except ProtocolError:
-        return SpaceInfo(root=root, api_prefix="")
-    return SpaceInfo(root=root, api_prefix=GRADIO5_PREFIX)
-
-
-class SpaceDirectory:
-    """What a client has learnt about each space, discovered once and shared by its calls.
-
-    Calls that need a space not yet known wait for one discovery rather than each making their own.
-    """
-
-    def __init__(self) -> None:
-        self._known: dict[str, SpaceInfo] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, channel: Channel, root: str) -> SpaceInfo:
-        with self._lock:
-            lock = self._locks.setdefault(root, threading.Lock())
-        with lock:
-            known = self._known.get(root)
-            if known is None:
-                known = discover(channel, root)
-                self._known[root] = known
-            return known
-
-    def forget(self, root: str) -> None:
-        """Drop what is known of a space, so the next call discovers it again (its app may have changed)."""
-        with self._lock:
-            self._known.pop(root, None)
 
 
 def check_inputs(

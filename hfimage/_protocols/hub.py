@@ -1,0 +1,190 @@
+"""The Hugging Face Hub's record of a space: where it runs, which SDK, whether it is up.
+
+``GET {hub}/api/spaces/{owner}/{name}`` answers ``host``, ``sdk``, ``private`` and
+``runtime.stage`` (plus ``runtime.hardware``). hfimage asks only when it must: a space on
+huggingface.co is found at its usual host without the Hub, and the Hub is asked when that
+host does not answer as a Gradio app, to say why. The Hub's address is ``HF_ENDPOINT``, as for
+huggingface_hub, so a mirror or a test's fake Hub can stand in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .._core.server_data import reading
+from .._http.auth import Credential
+from .._http.transport import Channel
+from .._http.urls import origin, url_problem
+from ..errors import (
+    AuthenticationError,
+    InvalidRequestError,
+    NotAGradioSpaceError,
+    ProtocolError,
+    SpaceNotFoundError,
+    SpaceNotRunningError,
+)
+
+DEFAULT_HUB = "https://huggingface.co"
+HUB_VARIABLE = "HF_ENDPOINT"
+SPACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
+"""``owner/name`` as the Hub allows them."""
+
+RUNNING_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING"})
+_STAGE_ADVICE = {
+    "PAUSED": "is paused by its owner: it answers nothing until they restart it. Use another space",
+    "STOPPED": "is stopped: it answers nothing until its owner restarts it. Use another space",
+    "SLEEPING": "is asleep: a visit to its page wakes it up within a minute or two. Try again then",
+    "BUILDING": "is being built: try again in a few minutes",
+    "APP_STARTING": "is starting its app: try again in a minute",
+    "BUILD_ERROR": "failed to build: its owner must fix it. Use another space",
+    "CONFIG_ERROR": "has a broken configuration: its owner must fix it. Use another space",
+    "RUNTIME_ERROR": "crashed: its owner must fix or restart it. Use another space",
+    "NO_APP_FILE": "has no app to run. Use another space",
+    "DELETING": "is being deleted. Use another space",
+}
+
+
+def is_space_id(text: str) -> bool:
+    return SPACE_ID.fullmatch(text) is not None and ".." not in text
+
+
+def space_host(space_id: str) -> str:
+    """The URL huggingface.co serves a space at: the id lower-cased, ``/``, ``.`` and ``_`` made ``-``."""
+    return "https://" + re.sub(r"[/._]", "-", space_id.lower()) + ".hf.space"
+
+
+@dataclass(frozen=True)
+class SpaceRecord:
+    """What the Hub says of a space; None where it says nothing."""
+
+    id: str
+    host: str | None = None
+    sdk: str | None = None
+    private: bool = False
+    stage: str | None = None
+    hardware: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.stage is None or self.stage in RUNNING_STAGES
+
+
+class Hub:
+    """The Hub a client asks about spaces, and what it answered (kept for the client's life).
+
+    ``url`` is ``HF_ENDPOINT`` unless given; ``explicit`` says the user chose it, which lets a
+    token go there even when it is not a Hugging Face host.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        configured = url if url is not None else os.environ.get(HUB_VARIABLE) or None
+        chosen = (configured or DEFAULT_HUB).rstrip("/")
+        if url_problem(chosen) is not None:
+            source = "hub_url=" if url is not None else f"The {HUB_VARIABLE} environment variable"
+            raise InvalidRequestError(f"{source} must be an http(s) URL such as {DEFAULT_HUB}; got {chosen!r}.")
+        self.url = chosen
+        self.explicit = configured is not None and chosen != DEFAULT_HUB
+        self._records: dict[str, SpaceRecord] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def is_default(self) -> bool:
+        """True for huggingface.co itself, whose spaces are found at ``space_host()`` without asking."""
+        return self.url == DEFAULT_HUB
+
+    def record(self, channel: Channel, space_id: str) -> SpaceRecord:
+        """The Hub's record of a space, asked once per client.
+
+        Raises SpaceNotFoundError, AuthenticationError (private, without a token that can see
+        it), or what reaching the Hub raises.
+        """
+        with self._lock:
+            known = self._records.get(space_id)
+        if known is not None:
+            return known
+        asking = dataclasses.replace(channel, credential=self._credential(channel.credential))
+        try:
+            answer = asking.get_json(f"{self.url}/api/spaces/{space_id}")
+        except AuthenticationError as refused:
+            raise _private(space_id, channel, refused) from refused
+        except ProtocolError as failed:
+            if failed.status_code == 404:
+                raise SpaceNotFoundError(
+                    f"There is no space {space_id!r} on {self.url} (or it is private and no token was given). "
+                    "Check the id on the space's page (owner/name).",
+                    provider=space_id,
+                    status_code=404,
+                    url=failed.url,
+                ) from failed
+            raise
+        record = _record(space_id, answer)
+        with self._lock:
+            self._records[space_id] = record
+        return record
+
+    def forget(self, space_id: str) -> None:
+        with self._lock:
+            self._records.pop(space_id, None)
+
+    def _credential(self, credential: Credential | None) -> Credential | None:
+        """The caller's token reaches the Hub when it is Hugging Face's, or the Hub the user configured."""
+        if credential is None:
+            return None
+        return Credential(credential.token, own_origin=origin(self.url) if self.explicit else None)
+
+
+def _private(space_id: str, channel: Channel, refused: AuthenticationError) -> AuthenticationError:
+    if channel.credential is None:
+        advice = (
+            "it is private or gated: give a Hugging Face token that can see it, with token= "
+            "(or Space(..., token=)) or the HF_TOKEN environment variable"
+        )
+    else:
+        advice = "it is private or gated, and the token given cannot see it: use a token of an account with access"
+    return AuthenticationError(
+        f"The Hub refused to describe the space {space_id!r}: {advice}.",
+        provider=space_id,
+        status_code=refused.status_code,
+        url=refused.url,
+    )
+
+
+def _record(space_id: str, answer: Any) -> SpaceRecord:
+    with reading("the Hub", "a space record"):
+        if not isinstance(answer, dict):
+            raise ProtocolError(f"The Hub's record of {space_id!r} is not a JSON object.", provider=space_id)
+        runtime = answer.get("runtime")
+        runtime = runtime if isinstance(runtime, dict) else {}
+        hardware = runtime.get("hardware")
+        host = answer.get("host")
+        return SpaceRecord(
+            id=space_id,
+            host=host.rstrip("/") if isinstance(host, str) and url_problem(host) is None else None,
+            sdk=_text(answer.get("sdk")),
+            private=answer.get("private") is True,
+            stage=_text(runtime.get("stage")),
+            hardware=_text(hardware.get("current") if isinstance(hardware, dict) else hardware),
+        )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def check_usable(record: SpaceRecord) -> None:
+    """Raise the typed error for a space hfimage cannot call: not Gradio, or not running."""
+    if record.sdk is not None and record.sdk.lower() != "gradio":
+        raise NotAGradioSpaceError(
+            f"{record.id} is a {record.sdk} space, not a Gradio app: hfimage can only drive Gradio spaces. "
+            "Use another space.",
+            provider=record.id,
+        )
+    if not record.running:
+        stage = record.stage or "unknown"
+        advice = _STAGE_ADVICE.get(stage, "is not running")
+        raise SpaceNotRunningError(f"{record.id} {advice} (stage {stage}).", provider=record.id, stage=stage)
