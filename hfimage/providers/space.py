@@ -1,39 +1,24 @@
-"""The services hfimage can generate with: data (URL, models, defaults) plus a mapping to their inputs.
-
-Each class works as is, against the public service; an instance can be pointed at a copy
-of the same app, e.g. a duplicated or private space or a local run::
-
-    BlackForestLabs_Flux1Schnell(url="http://127.0.0.1:7860")
-"""
+"""Any Gradio text-to-image space, driven through its app's own description of its inputs."""
 
 from __future__ import annotations
 
-import abc
 import dataclasses
 import logging
-import random
-import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
-from ._core.catalog import KNOWN_SPACES, models_served_by
-from ._core.request import GenerationRequest
-from ._http.auth import Credential, check_token
-from ._http.transport import Channel
-from ._http.urls import origin, url_problem
-from ._protocols.gradio.binding import Binding, Filled, choose, fill
-from ._protocols.gradio.call import call
-from ._protocols.gradio.directory import SpaceDirectory
-from ._protocols.gradio.queue import join, listen, offers_queue
-from ._protocols.gradio.space import Endpoint, InputSpec, SpaceInfo
-from ._protocols.hub import Hub, SpaceRecord, check_usable, is_space_id, space_host
-from ._protocols.imagelabs import run_task
-from ._protocols.output import Output
-from ._protocols.poll import PollSchedule
-from .errors import (
+from .._core.catalog import KNOWN_SPACES, models_served_by
+from .._core.request import GenerationRequest
+from .._http.auth import Credential
+from .._http.urls import origin
+from .._protocols.gradio.binding import Binding, Filled, choose, fill
+from .._protocols.gradio.call import call
+from .._protocols.gradio.queue import join, listen, offers_queue
+from .._protocols.gradio.space import Endpoint, InputSpec, SpaceInfo
+from .._protocols.hub import SpaceRecord, check_usable, is_space_id, space_host
+from .._protocols.output import Output
+from ..errors import (
     ConnectionError,
     HFImageError,
     InvalidRequestError,
@@ -41,112 +26,10 @@ from .errors import (
     ServiceUnavailableError,
     TimeoutError,
 )
-from .results import Event
+from ..results import Event
+from .base import Job, Provider, RunContext
 
 log = logging.getLogger("hfimage")
-
-PROTOCOLS = ("auto", "queue", "call")
-"""How to reach a Gradio app: its queue route (live progress, real error text), its call route, or
-``auto``: the queue route where the app offers it, else the call route."""
-
-
-@dataclass(frozen=True)
-class RunContext:
-    """What a provider's run needs from the client: the channel, what is known of spaces and of the
-    Hub, the protocol."""
-
-    channel: Channel
-    spaces: SpaceDirectory
-    hub: Hub
-    protocol: str = "auto"
-
-
-@dataclass(frozen=True)
-class Job:
-    """What one provider will be sent: its named inputs, the size they ask for, and the seed if fixed."""
-
-    inputs: tuple[tuple[str, Any], ...]
-    width: int
-    height: int
-    seed: int | None = None
-    asked: Mapping[str, Any] = field(default_factory=dict)
-    """What the caller asked for, by input name, where the provider sends something else (a floored size)."""
-    request: GenerationRequest | None = None
-    """The request itself, for providers that map it onto the app's inputs only when they run."""
-
-    @property
-    def values(self) -> list[Any]:
-        return [value for _, value in self.inputs]
-
-
-class Provider(abc.ABC):
-    """A service that turns a prompt into an image."""
-
-    label: ClassVar[str]
-    default_url: ClassVar[str]
-    accepts: frozenset[str] | None = None
-    """The optional parameters of ``generate()`` it takes; None when only the app can say."""
-
-    def __init__(self, url: str | None = None, *, token: str | None = None) -> None:
-        if url is not None and not isinstance(url, str):
-            raise InvalidRequestError(f"A provider URL must be a string; got {type(url).__name__}.")
-        url = (url or self.default_url).rstrip("/")
-        if url_problem(url) is not None or urlsplit(url).query or urlsplit(url).fragment:
-            raise InvalidRequestError(
-                f"A provider URL must be an http(s) URL with a host and no user info, query or fragment, "
-                f"such as 'http://127.0.0.1:7860'; got {url!r}."
-            )
-        self.url = url
-        self._token = check_token(token, "token=")
-
-    @property
-    def name(self) -> str:
-        return type(self).__name__
-
-    @property
-    def key(self) -> str:
-        """Identifies this provider at this URL, e.g. for quota memory."""
-        return f"{self.name} {self.url}"
-
-    @property
-    def models(self) -> tuple[str, ...]:
-        """Canonical names of the models it serves; the first is its default."""
-        return models_served_by(self.name)
-
-    def credential(self, client_token: str | None) -> Credential | None:
-        """The token this provider's requests may carry, and where.
-
-        A token given to this instance also goes to its own origin (scheme, host and port); the
-        client's token goes to Hugging Face hosts only.
-        """
-        if self._token is not None:
-            return Credential(self._token, own_origin=origin(self.url))
-        if client_token is not None:
-            return Credential(client_token)
-        return None
-
-    def check(self, request: GenerationRequest) -> None:
-        """Refuse parameters this provider does not take (where that is known before asking the app)."""
-        if self.accepts is None:
-            return
-        unsupported = [name for name in request.given() if name not in self.accepts]
-        if unsupported:
-            raise InvalidRequestError(
-                f"{self.name} does not take {', '.join(unsupported)}; it takes "
-                f"{', '.join(sorted(self.accepts))}. Leave the others out, or pick another model.",
-                provider=self.name,
-            )
-
-    @abc.abstractmethod
-    def prepare(self, request: GenerationRequest) -> Job:
-        """The job for a request, or InvalidRequestError; sends nothing."""
-
-    @abc.abstractmethod
-    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
-        """Run a prepared job: progress events and previews, then the final image, or a typed error."""
-
-    def __repr__(self) -> str:
-        return f"{self.name}(url={self.url!r})"
 
 
 class Space(Provider):
@@ -337,100 +220,6 @@ class Space(Provider):
         return super().__repr__()
 
 
-GradioSpace = Space
-"""The name hfimage 0.x gave the Gradio provider base."""
-
-
-class StabilityAI_SD35Large(Space):
-    """Stable Diffusion 3.5 Large on its official space."""
-
-    label = "StabilityAI SD-3.5-Large"
-    default_url = "https://stabilityai-stable-diffusion-3-5-large.hf.space"
-    home_space = "stabilityai/stable-diffusion-3.5-large"
-    default_endpoint = "infer"
-    signature = (
-        "prompt",
-        "negative_prompt",
-        "seed",
-        "randomize_seed",
-        "width",
-        "height",
-        "guidance_scale",
-        "num_inference_steps",
-    )
-    accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "steps", "guidance_scale", "seed"})
-    default_settings = MappingProxyType({"width": 1024, "height": 1024, "guidance_scale": 4.5, "steps": 50})
-
-
-class _Flux1Schnell(Space):
-    """FLUX.1 [schnell]: sizes are floored to a multiple of 8, at least 32."""
-
-    default_endpoint = "infer"
-    signature = ("prompt", "seed", "randomize_seed", "width", "height", "num_inference_steps")
-    accepts = frozenset({"width", "height", "aspect_ratio", "steps", "seed"})
-    default_settings = MappingProxyType({"width": 768, "height": 768, "steps": 2})
-    size_multiple = 8
-    smallest_side = 32
-
-
-class BlackForestLabs_Flux1Schnell(_Flux1Schnell):
-    """FLUX.1 [schnell] on Black Forest Labs' official space."""
-
-    label = "BlackForestLabs Flux-1-Schnell"
-    default_url = "https://black-forest-labs-flux-1-schnell.hf.space"
-    home_space = "black-forest-labs/FLUX.1-schnell"
-
-
-class Voodoohop_Flux1Schnell(_Flux1Schnell):
-    """FLUX.1 [schnell] on voodoohop's space (silent since 2025: never the only choice for a model)."""
-
-    label = "Voodoohop Flux-1-Schnell"
-    default_url = "https://voodoohop-flux-1-schnell.hf.space"
-    home_space = "voodoohop/FLUX.1-schnell"
-
-
-class ImageLabs(Provider):
-    """SDXL Turbo on ImageLabs' web API: start a task, then poll it until it is done.
-
-    It never receives a Hugging Face token.
-    """
-
-    label = "ImageLabs"
-    default_url = "https://editor.imagelabs.net"
-    accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "seed"})
-    default_size = (1152, 896)
-    max_seed = 2**32 - 1
-    schedule = PollSchedule()
-
-    def __init__(self, url: str | None = None) -> None:
-        super().__init__(url)
-
-    def credential(self, client_token: str | None) -> Credential | None:
-        return None
-
-    def prepare(self, request: GenerationRequest) -> Job:
-        self.check(request)
-        width, height = request.size(default=self.default_size)
-        seed = random.randint(0, self.max_seed) if request.seed is None else request.seed  # noqa: S311
-        body = (
-            ("prompt", request.prompt),
-            ("seed", str(seed)),
-            ("subseed", str(int(time.time() * 1000))),
-            ("attention", 0),
-            ("tiling", False),
-            ("negative_prompt", request.negative_prompt or ""),
-            ("reference_image", ""),
-            ("reference_image_type", None),
-            ("reference_strength", 30),
-            ("width", width),
-            ("height", height),
-        )
-        return Job(body, width, height, seed)
-
-    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
-        return run_task(context.channel, self.url, dict(job.inputs), seed=job.seed, schedule=self.schedule)
-
-
 def _space_argument(space: object, url: object) -> str | None:
     if space is not None and url is not None:
         raise InvalidRequestError("Give a space id or URL once: as the first argument, or as url=, not both.")
@@ -461,37 +250,3 @@ def _defaults_argument(defaults: object) -> dict[str, Any]:
             f"defaults= maps the app's input names to values, e.g. {{'shift': 3}}; got {type(defaults).__name__}."
         )
     return dict(defaults)
-
-
-PROVIDERS: dict[str, type[Provider]] = {
-    cls.__name__: cls
-    for cls in (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell, StabilityAI_SD35Large, ImageLabs)
-}
-
-
-def provider_for(item: object) -> Provider:
-    """A provider from an instance, a built-in provider's name, or a space id or URL."""
-    if isinstance(item, Provider):
-        return item
-    if isinstance(item, str) and item in PROVIDERS:
-        return PROVIDERS[item]()
-    if isinstance(item, str) and ("/" in item or item.startswith(("http://", "https://"))):
-        return Space(item)
-    raise InvalidRequestError(
-        f"Unknown provider {item!r}. Known providers: {', '.join(PROVIDERS)}; or a space id such as "
-        "'Tongyi-MAI/Z-Image-Turbo', a space's URL, or a provider instance such as Space(...)."
-    )
-
-
-__all__ = [
-    "PROVIDERS",
-    "BlackForestLabs_Flux1Schnell",
-    "GradioSpace",
-    "ImageLabs",
-    "Job",
-    "Provider",
-    "Space",
-    "StabilityAI_SD35Large",
-    "Voodoohop_Flux1Schnell",
-    "provider_for",
-]
