@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ._core.request import GENERATION_PARAMETERS
+from ._core.text import number
 from ._protocols.gradio.binding import Binding, Slot
 from ._protocols.gradio.queue import offers_queue
 from ._protocols.gradio.space import SpaceInfo
@@ -147,9 +148,9 @@ def _limits(spec: InputDescription) -> str:
         return f"{len(spec.choices)} choices: {shown}" + (", ..." if len(spec.choices) > 3 else "")
     if spec.minimum is None and spec.maximum is None:
         return "-"
-    low = "-inf" if spec.minimum is None else f"{spec.minimum:g}"
-    high = "inf" if spec.maximum is None else f"{spec.maximum:g}"
-    return f"{low}..{high}" + (f" step {spec.step:g}" if spec.step else "")
+    low = "-inf" if spec.minimum is None else number(spec.minimum)
+    high = "inf" if spec.maximum is None else number(spec.maximum)
+    return f"{low}..{high}" + (f" step {number(spec.step)}" if spec.step else "")
 
 
 def _sent(spec: InputDescription) -> str:

@@ -20,6 +20,11 @@ def plain(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
 
 
+def number(value: float) -> str:
+    """A number as people write it: whole ones in full (``2147483647``), others short (``7.5``)."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e18 else f"{value:g}"
+
+
 def excerpt(text: str) -> str:
     """A short plain-text excerpt of a server's answer."""
     flat = plain(text)

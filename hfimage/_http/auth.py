@@ -54,10 +54,12 @@ def token_from_environment() -> str | None:
 class Credential:
     """A Hugging Face token and the origins it may reach.
 
-    It goes to Hugging Face hosts over HTTPS, as ``X-HF-Authorization`` (the Hugging Face
-    proxy strips it, so a space's own code never sees it), and, as ``Authorization``, to
+    It goes to Hugging Face hosts over HTTPS: to spaces (``*.hf.space``) as
+    ``X-HF-Authorization`` (the Hugging Face proxy strips it, so a space's own code never sees
+    it), to the Hub (``huggingface.co``) as ``Authorization``; and, as ``Authorization``, to
     ``own_origin`` alone: the scheme, host and port of a provider instance that was given
-    this token explicitly. Both are decided on the URL as urllib3 reads it to connect.
+    this token explicitly, or of a Hub the user chose. Both are decided on the URL as urllib3
+    reads it to connect.
     """
 
     token: str
@@ -68,7 +70,7 @@ class Credential:
         if where is None:
             return {}
         if is_hf_origin(where):
-            return {HF_HEADER: f"Bearer {self.token}"}
+            return {HF_HEADER if where.host.endswith(".hf.space") else "Authorization": f"Bearer {self.token}"}
         if where == self.own_origin:
             return {"Authorization": f"Bearer {self.token}"}
         return {}

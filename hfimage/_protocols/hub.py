@@ -77,20 +77,21 @@ class SpaceRecord:
 class Hub:
     """The Hub a client asks about spaces, and what it answered (kept for the client's life).
 
-    ``url`` is ``HF_ENDPOINT`` unless given; ``explicit`` says the user chose it, which lets a
-    token go there even when it is not a Hugging Face host.
+    Its address is ``url`` when given, else ``HF_ENDPOINT`` as it is at each use, else
+    huggingface.co. A token goes there when it is Hugging Face's, or when the user chose it.
     """
 
     def __init__(self, url: str | None = None) -> None:
-        configured = url if url is not None else os.environ.get(HUB_VARIABLE) or None
-        chosen = (configured or DEFAULT_HUB).rstrip("/")
-        if url_problem(chosen) is not None:
-            source = "hub_url=" if url is not None else f"The {HUB_VARIABLE} environment variable"
-            raise InvalidRequestError(f"{source} must be an http(s) URL such as {DEFAULT_HUB}; got {chosen!r}.")
-        self.url = chosen
-        self.explicit = configured is not None and chosen != DEFAULT_HUB
-        self._records: dict[str, SpaceRecord] = {}
+        self._given = _checked(url, "hub_url=") if url is not None else None
+        self._records: dict[tuple[str, str], SpaceRecord] = {}
         self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        if self._given is not None:
+            return self._given
+        configured = os.environ.get(HUB_VARIABLE) or None
+        return DEFAULT_HUB if configured is None else _checked(configured, f"The {HUB_VARIABLE} environment variable")
 
     @property
     def is_default(self) -> bool:
@@ -103,19 +104,20 @@ class Hub:
         Raises SpaceNotFoundError, AuthenticationError (private, without a token that can see
         it), or what reaching the Hub raises.
         """
+        hub = self.url
         with self._lock:
-            known = self._records.get(space_id)
+            known = self._records.get((hub, space_id))
         if known is not None:
             return known
-        asking = dataclasses.replace(channel, credential=self._credential(channel.credential))
+        asking = dataclasses.replace(channel, credential=_credential(channel.credential, hub))
         try:
-            answer = asking.get_json(f"{self.url}/api/spaces/{space_id}")
+            answer = asking.get_json(f"{hub}/api/spaces/{space_id}")
         except AuthenticationError as refused:
             raise _private(space_id, channel, refused) from refused
         except ProtocolError as failed:
             if failed.status_code == 404:
                 raise SpaceNotFoundError(
-                    f"There is no space {space_id!r} on {self.url} (or it is private and no token was given). "
+                    f"There is no space {space_id!r} on {hub} (or it is private and no token was given). "
                     "Check the id on the space's page (owner/name).",
                     provider=space_id,
                     status_code=404,
@@ -124,18 +126,22 @@ class Hub:
             raise
         record = _record(space_id, answer)
         with self._lock:
-            self._records[space_id] = record
+            self._records[(hub, space_id)] = record
         return record
 
-    def forget(self, space_id: str) -> None:
-        with self._lock:
-            self._records.pop(space_id, None)
 
-    def _credential(self, credential: Credential | None) -> Credential | None:
-        """The caller's token reaches the Hub when it is Hugging Face's, or the Hub the user configured."""
-        if credential is None:
-            return None
-        return Credential(credential.token, own_origin=origin(self.url) if self.explicit else None)
+def _checked(url: str, source: str) -> str:
+    chosen = url.strip().rstrip("/")
+    if url_problem(chosen) is not None:
+        raise InvalidRequestError(f"{source} must be an http(s) URL such as {DEFAULT_HUB}; got {url!r}.")
+    return chosen
+
+
+def _credential(credential: Credential | None, hub: str) -> Credential | None:
+    """The caller's token reaches the Hub when it is Hugging Face's, or one the user chose (a mirror, a fake)."""
+    if credential is None:
+        return None
+    return Credential(credential.token, own_origin=None if hub == DEFAULT_HUB else origin(hub))
 
 
 def _private(space_id: str, channel: Channel, refused: AuthenticationError) -> AuthenticationError:

@@ -10,11 +10,11 @@ from typing import Any
 
 from .. import __version__
 from ..errors import AllProvidersFailedError, HFImageError
-from . import _batch, _generate, _listing
+from . import _batch, _generate, _inspect, _listing
 from ._codes import EXIT_BUG, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, exit_code
 from ._display import HelpFormatter
 
-COMMANDS = ("generate", "batch", "models", "providers")
+COMMANDS = ("generate", "batch", "inspect", "models", "providers")
 
 EPILOG = """exit codes: 0 success, 1 a bug in hfimage, 2 invalid input, 3 quota or rate limit,
 4 provider failure, 5 network failure or timeout, 130 interrupted.
@@ -81,9 +81,10 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hfimage {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="{generate,batch,models,providers}")
+    commands = parser.add_subparsers(title="commands", metavar="{generate,batch,inspect,models,providers}")
     _generate.add_command(commands, EPILOG)
     _batch.add_command(commands, EPILOG)
+    _inspect.add_command(commands, EPILOG)
     _listing.add_commands(commands)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     return parser

@@ -24,6 +24,7 @@ from ._gradio import (
     queued,
     raw,
 )
+from ._hub import FakeHub
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
 from ._server import Fault, RecordedRequest, Reply
@@ -35,6 +36,7 @@ __all__ = [
     "GRADIO_6",
     "SD35_INPUTS",
     "SIGNATURES",
+    "FakeHub",
     "FakeImageLabs",
     "FakeSpace",
     "Fault",

@@ -2,9 +2,12 @@
 
 - ``fake_space``: a fake Gradio space (Flux-shaped, Gradio 5+ layout) on 127.0.0.1.
 - ``fake_imagelabs``: a fake ImageLabs API on 127.0.0.1.
-- ``fake_providers``: every built-in provider pointed at fakes for the test, so that code calling
-  ``hfimage.generate("...")`` runs unchanged and offline; its ``flux``, ``voodoohop``, ``sd35`` and
-  ``imagelabs`` attributes are the fakes, to script and to inspect.
+- ``fake_hub``: a fake Hugging Face Hub on 127.0.0.1, set as ``HF_ENDPOINT`` for the test: spaces
+  named by id are found where you ``add()`` them.
+- ``fake_providers``: every built-in provider, and every space of the catalog behind a fake Hub,
+  pointed at fakes for the test, so that code calling ``hfimage.generate("...")`` (or naming a
+  catalog model or space) runs unchanged and offline; its ``flux``, ``voodoohop``, ``sd35`` and
+  ``imagelabs`` attributes are the fakes, ``spaces`` the catalog's by id, to script and to inspect.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from dataclasses import dataclass
 import pytest
 
 from .. import compat
+from .._core.catalog import KNOWN_SPACES
+from .._protocols.hub import HUB_VARIABLE
 from ..providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from ._gradio import SD35_INPUTS, FakeSpace
+from ._hub import FakeHub
 from ._imagelabs import FakeImageLabs
+from ._signatures import SIGNATURES
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,9 @@ class FakeProviders:
     voodoohop: FakeSpace
     sd35: FakeSpace
     imagelabs: FakeImageLabs
+    hub: FakeHub
+    spaces: dict[str, FakeSpace]
+    """The catalog's spaces by id, each with its app's signature."""
 
 
 @pytest.fixture
@@ -46,14 +56,30 @@ def fake_imagelabs() -> Iterator[FakeImageLabs]:
 
 
 @pytest.fixture
+def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    """A fake Hugging Face Hub on 127.0.0.1, set as ``HF_ENDPOINT`` for the test."""
+    with FakeHub() as hub:
+        monkeypatch.setenv(HUB_VARIABLE, hub.url)
+        yield hub
+
+
+@pytest.fixture
 def fake_providers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProviders]:
-    """Every built-in provider (and its hfimage.aio drop-in) pointed at a fake for the test."""
+    """Every built-in provider (and its hfimage.aio drop-in), and every catalog space behind a fake
+    Hub, pointed at a fake for the test."""
     with contextlib.ExitStack() as stack:
+        hub = stack.enter_context(FakeHub())
+        spaces = {space_id: stack.enter_context(FakeSpace(signature=SIGNATURES[space_id])) for space_id in KNOWN_SPACES}
+        for space_id, space in spaces.items():
+            hub.add(space_id, space.url)
+        monkeypatch.setenv(HUB_VARIABLE, hub.url)
         fakes = FakeProviders(
             flux=stack.enter_context(FakeSpace()),
             voodoohop=stack.enter_context(FakeSpace()),
             sd35=stack.enter_context(FakeSpace(inputs=SD35_INPUTS)),
             imagelabs=stack.enter_context(FakeImageLabs()),
+            hub=hub,
+            spaces=spaces,
         )
         pairs = (
             (BlackForestLabs_Flux1Schnell, compat.BlackForestLabs_Flux1Schnell, fakes.flux.url),

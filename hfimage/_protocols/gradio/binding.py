@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..._core.request import GenerationRequest
+from ..._core.text import number
 from ...errors import InvalidRequestError
 from .space import Endpoint, InputSpec, SpaceInfo
 
@@ -451,7 +452,9 @@ def _check_values(binding: Binding, filled: Filled, who: str) -> None:
         low = spec.minimum if spec.minimum is not None else -math.inf
         high = spec.maximum if spec.maximum is not None else math.inf
         if not low <= value <= high:
-            raise InvalidRequestError(f"{who} accepts {name} from {low:g} to {high:g}; got {given:g}.", provider=who)
+            raise InvalidRequestError(
+                f"{who} accepts {name} from {number(low)} to {number(high)}; got {number(given)}.", provider=who
+            )
 
 
 def _is_scalar(value: Any) -> bool:
