@@ -227,6 +227,47 @@ def test_a_space_instance_takes_an_endpoint_and_the_apps_own_defaults(fake_hub, 
     assert image.provider == Z_IMAGE
 
 
+CHANGED = Signature(
+    "generate",
+    (*SIGNATURES[Z_IMAGE].inputs, Input("quality", "slider", 5, 1, 10)),
+    SIGNATURES[Z_IMAGE].outputs,
+)
+
+
+@pytest.mark.parametrize("protocol", ["queue", "call"])
+def test_a_space_whose_inputs_change_is_read_again_and_sent_the_new_ones(fake_hub, z_image, protocol):
+    with hfimage.Client(protocol=protocol) as client:
+        client.generate("a cat", space=Z_IMAGE)
+        z_image.signature = CHANGED
+        image = client.generate("a dog", space=Z_IMAGE, steps=3)
+    assert len(z_image.received[1]) == 7  # the job sent with what the client knew: refused by the app
+    assert z_image.received[2] == {
+        "prompt": "a dog", "resolution": "1024x1024 ( 1:1 )", "seed": 42, "steps": 3, "shift": 3.0,
+        "random_seed": True, "gallery_images": [], "quality": 5,
+    }  # fmt: skip
+    assert image.provider == Z_IMAGE
+    assert routes(z_image).count("/config") == 2
+
+
+def test_a_space_that_changed_so_it_cannot_take_the_request_says_it_changed(fake_hub, z_image):
+    with hfimage.Client() as client:
+        client.generate("a cat", space=Z_IMAGE)
+        z_image.signature = Signature("generate", SIGNATURES[Z_IMAGE].inputs[:3], SIGNATURES[Z_IMAGE].outputs)
+        with pytest.raises(InvalidRequestError) as caught:
+            client.generate("a dog", space=Z_IMAGE, steps=3)
+    assert str(caught.value).startswith(f"{Z_IMAGE} changed since hfimage read it: {Z_IMAGE} has no input for steps")
+    assert len(z_image.received) == 2  # nothing sent after the app was read again
+
+
+def test_an_app_error_on_an_unchanged_space_is_not_retried(fake_hub, z_image):
+    with hfimage.Client() as client:
+        client.generate("a cat", space=Z_IMAGE)
+        z_image.script([error({"error": "CUDA out of memory"})])
+        with pytest.raises(hfimage.ProviderError, match="CUDA out of memory"):
+            client.generate("a dog", space=Z_IMAGE)
+    assert len(z_image.received) == 2
+
+
 def test_inspect_shows_the_endpoint_and_what_feeds_each_input(api, fake_hub, z_image):
     description = api.inspect(Z_IMAGE)
     assert description.endpoint == "/generate"

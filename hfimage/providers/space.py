@@ -23,6 +23,8 @@ from ..errors import (
     HFImageError,
     InvalidRequestError,
     ProtocolError,
+    ProviderError,
+    QuotaExceededError,
     ServiceUnavailableError,
     TimeoutError,
 )
@@ -113,19 +115,65 @@ class Space(Provider):
     def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
         if job.request is None:
             raise InvalidRequestError(f"{self.name}: this job was not prepared by this provider.")
-        root, space = self._describe(context)
+        root, space, remembered = self._describe(context)
         if self._signed(space) is None:
             space = context.spaces.get(context.channel, root, named=True)
         binding, filled = self.inputs_for(space, job.request)
+        pictures = 0
         try:
-            for item in self._route(binding.endpoint, filled.values, context, space):
-                if isinstance(item, Output):
-                    seed = item.seed if item.seed is not None else filled.seed
-                    item = dataclasses.replace(item, seed=seed, width=filled.width, height=filled.height)  # noqa: PLW2901
+            for item in self._sized(self._route(binding.endpoint, filled.values, context, space), filled):
+                pictures += isinstance(item, Output)
                 yield item
-        except ProtocolError:
-            context.spaces.forget(root)  # the app may have moved to another Gradio layout
-            raise
+        except (ProtocolError, ProviderError) as failure:
+            context.spaces.forget(root)  # the app may have changed: the next call reads it again
+            if not remembered or pictures or isinstance(failure, QuotaExceededError):
+                raise
+            yield from self._run_changed(job.request, context, root, space, binding, failure)
+
+    def _run_changed(
+        self,
+        request: GenerationRequest,
+        context: RunContext,
+        root: str,
+        before: SpaceInfo,
+        binding: Binding,
+        failure: HFImageError,
+    ) -> Iterator[Output | Event]:
+        """Once a job fails on a description read earlier, read the app again: if its inputs changed,
+        map the request onto the new ones and send it once more; else the failure stands."""
+        now = self._read_again(context, root)
+        if now is None:
+            raise failure  # the app cannot be read now either: what happened to the job stands
+        was = (self._signed(before) or before).endpoints.get(binding.api_name)
+        current = (self._signed(now) or now).endpoints.get(binding.api_name)
+        if was is not None and current is not None and current.inputs == was.inputs:
+            raise failure
+        log.info("%s: the app's inputs changed; sending the job again with the new ones", self.name)
+        try:
+            changed, filled = self.inputs_for(now, request)
+        except InvalidRequestError as refused:
+            raise InvalidRequestError(
+                f"{self.name} changed since hfimage read it: {refused} "
+                "Check the space with hfimage inspect, and adapt the call.",
+                provider=self.name,
+            ) from failure
+        yield from self._sized(self._route(changed.endpoint, filled.values, context, now), filled)
+
+    def _read_again(self, context: RunContext, root: str) -> SpaceInfo | None:
+        try:
+            now = context.spaces.get(context.channel, root, named=self.signature is None)
+            return now if self._signed(now) is not None else context.spaces.get(context.channel, root, named=True)
+        except HFImageError:
+            return None
+
+    def _sized(self, items: Iterator[Output | Event], filled: Filled) -> Iterator[Output | Event]:
+        """The run's events, each image with the size the request amounts to and the seed sent when the app
+        reports none."""
+        for item in items:
+            if isinstance(item, Output):
+                seed = item.seed if item.seed is not None else filled.seed
+                item = dataclasses.replace(item, seed=seed, width=filled.width, height=filled.height)  # noqa: PLW2901
+            yield item
 
     def inputs_for(self, space: SpaceInfo, request: GenerationRequest) -> tuple[Binding, Filled]:
         """The endpoint to call and the values to send it for ``request``; sends nothing.
@@ -140,7 +188,7 @@ class Space(Provider):
 
     def describe(self, context: RunContext) -> tuple[SpaceInfo, Binding]:
         """The app's description and the endpoint hfimage would call, as ``inspect()`` shows them."""
-        _, space = self._describe(context, named=True)
+        _, space, _ = self._describe(context, named=True)
         return space, choose(space, self.name, self.endpoint, self.defaults)
 
     def _signed(self, space: SpaceInfo) -> SpaceInfo | None:
@@ -158,15 +206,19 @@ class Space(Provider):
         inputs = tuple(spec if spec.hidden else dataclasses.replace(spec, name=next(names)) for spec in endpoint.inputs)
         return dataclasses.replace(space, endpoints={endpoint.api_name: dataclasses.replace(endpoint, inputs=inputs)})
 
-    def _describe(self, context: RunContext, *, named: bool | None = None) -> tuple[str, SpaceInfo]:
-        """Where the app is and what it is; a space that does not answer as a Gradio app is explained
-        by its Hub record (not found, not Gradio, paused...), and found again where the Hub says it is."""
+    def _describe(self, context: RunContext, *, named: bool | None = None) -> tuple[str, SpaceInfo, bool]:
+        """Where the app is, what it is, and whether that was known before this call.
+
+        A space that does not answer as a Gradio app is explained by its Hub record (not found,
+        not Gradio, paused...), and found again where the Hub says it is.
+        """
         want_names = self.signature is None if named is None else named
         root = self.url if self._pinned or context.hub.is_default or self.space_id is None else None
         try:
             if root is None:
                 root = self._hub_root(context)
-            return root, context.spaces.get(context.channel, root, named=want_names)
+            known = context.spaces.knows(root)
+            return root, context.spaces.get(context.channel, root, named=want_names), known
         except (ProtocolError, ServiceUnavailableError, ConnectionError) as failure:
             if self.space_id is None or root is None:
                 raise
@@ -174,7 +226,7 @@ class Space(Provider):
             if record.host is None or record.host == root:
                 raise
             log.info("%s: the Hub says it runs at %s", self.name, record.host)
-            return record.host, context.spaces.get(context.channel, record.host, named=want_names)
+            return record.host, context.spaces.get(context.channel, record.host, named=want_names), False
 
     def _explain(self, context: RunContext, failure: HFImageError) -> SpaceRecord:
         """The space's Hub record, raising the typed error it implies; ``failure`` when the Hub cannot say."""

@@ -86,7 +86,9 @@ class FakeSpace(FakeServer):
     waits ``delay`` seconds, then sends an image coloured by ``prompt_colour()`` of its prompt,
     with the seed it was sent (42 when asked to randomize), in the endpoint's output shape. A
     script may also be a ``Reply``, sent in answer to the job's POST instead of an event id.
-    ``requests`` lists what it received; ``received`` the inputs of each job, by name.
+    ``requests`` lists what it received; ``received`` the inputs of each job, by name. A job
+    with the wrong number of inputs fails as Gradio fails it: an error event without a message.
+    Assign ``signature`` to change the app while it runs.
     """
 
     def __init__(
@@ -197,7 +199,10 @@ class FakeSpace(FakeServer):
         data = body.get("data", []) if isinstance(body, dict) else []
         with self._lock:
             self.received.append(self._named(data))
-        script = self._scripts.take(self._named(data).get("prompt"))
+        if len(data) != len(self.inputs):  # as Gradio before 6.13: accepted, then an error without a message
+            script: list[Step] | Reply | None = [error(None)]
+        else:
+            script = self._scripts.take(self._named(data).get("prompt"))
         if script is None:
             script = self.echo(data)
         if isinstance(script, Reply):

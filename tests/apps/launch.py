@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,14 @@ class GradioServers:
     version: str
     url: dict[str, str]
     process: subprocess.Popen[str]
+    echo_file: Path
+    """Where the stand-ins of today's spaces write the inputs each job received."""
+
+    def received(self, prompt: str) -> list[dict[str, object]]:
+        """The inputs of every job that asked for ``prompt``, in order, each with the app that got it."""
+        lines = self.echo_file.read_text(encoding="utf-8").splitlines()
+        jobs = [json.loads(line) for line in lines]
+        return [{"app": job["app"], **job["inputs"]} for job in jobs if job["inputs"].get("prompt") == prompt]
 
 
 def free_ports(count: int) -> list[int]:
@@ -35,7 +45,14 @@ def free_ports(count: int) -> list[int]:
 
 def start(python: str, version: str, apps: tuple[str, ...]) -> GradioServers:
     ports = dict(zip(apps, free_ports(len(apps)), strict=True))
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "NO_PROXY": "127.0.0.1,localhost"}
+    handle, echo_file = tempfile.mkstemp(prefix="hfimage-echo-", suffix=".jsonl")
+    os.close(handle)
+    env = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "HFIMAGE_ECHO_FILE": echo_file,
+    }
     process = subprocess.Popen(
         [python, str(APP_SCRIPT), *(f"{name}={port}" for name, port in ports.items())],
         stdout=subprocess.PIPE,
@@ -52,7 +69,8 @@ def start(python: str, version: str, apps: tuple[str, ...]) -> GradioServers:
             break
         output.append(line)
         if line.strip() == "READY":
-            return GradioServers(version, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, process)
+            urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+            return GradioServers(version, urls, process, Path(echo_file))
     process.kill()
     raise RuntimeError(f"gradio {version} test apps did not start:\n{''.join(output)[-3000:]}")
 
@@ -65,3 +83,4 @@ def stop(servers: GradioServers) -> None:
         servers.process.kill()
     if servers.process.stdout:
         servers.process.stdout.close()
+    servers.echo_file.unlink(missing_ok=True)

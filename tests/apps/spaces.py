@@ -3,9 +3,13 @@
 Run as ``python spaces.py NAME=PORT ...``; prints ``READY`` once every app listens on 127.0.0.1.
 Images are solid colours derived from the prompt, sized as requested, so tests can check them.
 ``slow`` and ``busy`` (one job at a time) sleep a tenth of a second per inference step.
+The stand-ins of today's spaces (``flux_dev`` ... ``kolors``) append the inputs each job
+received, by name, as one JSON line to the file named by ``HFIMAGE_ECHO_FILE``.
 """
 
 import hashlib
+import json
+import os
 import sys
 import time
 
@@ -99,6 +103,185 @@ def sd35_shaped():
     return demo
 
 
+def echo(app, received):
+    """Record what a job received, for the tests to compare with what hfimage meant to send."""
+    received = {name: value for name, value in received.items() if name != "progress"}
+    with open(os.environ["HFIMAGE_ECHO_FILE"], "a", encoding="utf-8") as file:
+        file.write(json.dumps({"app": app, "inputs": received}, default=repr) + "\n")
+
+
+def used_seed(seed, randomize):
+    return 777 if randomize else int(seed)
+
+
+def flux_dev_infer(prompt, seed, randomize_seed, width, height, guidance_scale, num_inference_steps):
+    echo("flux_dev", locals())
+    return picture(prompt, width, height), used_seed(seed, randomize_seed)
+
+
+def sd35_turbo_infer(prompt, negative_prompt, seed, randomize_seed, width, height, guidance_scale, num_inference_steps):
+    echo("sd35_turbo", locals())
+    return picture(prompt, width, height), used_seed(seed, randomize_seed)
+
+
+QWEN_SIZES = {"1:1": (1328, 1328), "16:9": (1664, 928), "9:16": (928, 1664), "4:3": (1472, 1140),
+              "3:4": (1140, 1472), "3:2": (1584, 1056), "2:3": (1056, 1584)}  # fmt: skip
+
+
+def qwen_infer(prompt, seed, randomize_seed, aspect_ratio, guidance_scale, num_inference_steps, prompt_enhance):
+    echo("qwen", locals())
+    width, height = QWEN_SIZES[aspect_ratio]
+    return picture(prompt, width // 8, height // 8), used_seed(seed, randomize_seed)
+
+
+Z_RESOLUTIONS = ["1024x1024 ( 1:1 )", "1280x720 ( 16:9 )", "720x1280 ( 9:16 )", "1152x864 ( 4:3 )",
+                 "864x1152 ( 3:4 )", "1344x576 ( 21:9 )"]  # fmt: skip
+
+
+def z_image_generate(prompt, resolution, seed, steps, shift, random_seed, gallery_images):
+    echo("z_image", locals())
+    width, height = (int(side) for side in resolution.split(" ")[0].split("x"))
+    seed = used_seed(seed, random_seed)
+    yield [(picture(prompt, width, height, shade=0.5), None)], str(seed), seed
+    yield [(picture(prompt, width, height), None)], str(seed), seed
+
+
+def z_image_plain_generate(prompt, height, width, num_inference_steps, seed, randomize_seed):
+    echo("z_image_plain", locals())
+    return picture(prompt, width, height), used_seed(seed, randomize_seed)
+
+
+def kolors_infer(
+    prompt,
+    ip_adapter_image=None,
+    ip_adapter_scale=0.5,
+    negative_prompt="",
+    seed=0,
+    randomize_seed=False,
+    width=1024,
+    height=1024,
+    guidance_scale=5.0,
+    num_inference_steps=25,
+):
+    echo("kolors", locals())
+    return picture(prompt, width, height)
+
+
+def flux_dev_shaped():
+    with gr.Blocks() as demo:
+        inputs = [
+            gr.Text(label="Prompt"),
+            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
+            gr.Checkbox(label="Randomize seed", value=True),
+            gr.Slider(label="Width", minimum=256, maximum=2048, step=32, value=1024),
+            gr.Slider(label="Height", minimum=256, maximum=2048, step=32, value=1024),
+            gr.Slider(label="Guidance Scale", minimum=1, maximum=15, step=0.1, value=3.5),
+            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=28),
+        ]
+        outputs = [gr.Image(label="Result"), gr.Number(label="Seed")]
+        gr.Button("Run").click(flux_dev_infer, inputs=inputs, outputs=outputs, api_name="infer")
+    return demo
+
+
+def sd35_turbo_shaped():
+    with gr.Blocks() as demo:
+        inputs = [
+            gr.Text(label="Prompt"),
+            gr.Text(label="Negative prompt"),
+            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
+            gr.Checkbox(label="Randomize seed", value=True),
+            gr.Slider(label="Width", minimum=512, maximum=1440, step=32, value=1024),
+            gr.Slider(label="Height", minimum=512, maximum=1440, step=32, value=1024),
+            gr.Slider(label="Guidance scale", minimum=0.0, maximum=7.5, step=0.1, value=1.5),
+            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=8),
+        ]
+        outputs = [gr.Image(label="Result"), gr.Number(label="Seed")]
+        gr.Button("Run").click(sd35_turbo_infer, inputs=inputs, outputs=outputs, api_name="infer")
+    return demo
+
+
+def qwen_shaped():
+    with gr.Blocks() as demo:
+        inputs = [
+            gr.Text(label="Prompt"),
+            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
+            gr.Checkbox(label="Randomize seed", value=True),
+            gr.Radio(label="Aspect ratio", choices=list(QWEN_SIZES), value="16:9"),
+            gr.Slider(label="Guidance scale", minimum=1.0, maximum=10.0, step=0.1, value=4.0),
+            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=50),
+            gr.Checkbox(label="Prompt enhance", value=True),
+        ]
+        outputs = [gr.Image(label="Result"), gr.Number(label="Seed")]
+        gr.Button("Run").click(qwen_infer, inputs=inputs, outputs=outputs, api_name="infer")
+    return demo
+
+
+def z_image_shaped():
+    with gr.Blocks() as demo:
+        gallery = gr.Gallery(label="Generated images")
+        inputs = [
+            gr.Textbox(label="Prompt"),
+            gr.Dropdown(label="Resolution", choices=Z_RESOLUTIONS, value=Z_RESOLUTIONS[0]),
+            gr.Number(label="Seed", value=42, precision=0),
+            gr.Slider(label="Steps", minimum=1, maximum=100, step=1, value=8),
+            gr.Slider(label="Time shift", minimum=1.0, maximum=10.0, step=0.1, value=3.0),
+            gr.Checkbox(label="Random seed", value=True),
+            gallery,
+        ]
+        outputs = [gallery, gr.Textbox(label="Seed used"), gr.Number(label="Seed", precision=0)]
+        gr.Button("Generate").click(z_image_generate, inputs=inputs, outputs=outputs, api_name="generate")
+    return demo
+
+
+def z_image_plain_shaped():
+    with gr.Blocks() as demo:
+        inputs = [
+            gr.Textbox(label="Prompt"),
+            gr.Slider(label="Height", minimum=256, maximum=2048, step=64, value=1024),
+            gr.Slider(label="Width", minimum=256, maximum=2048, step=64, value=1024),
+            gr.Slider(label="Steps", minimum=1, maximum=20, step=1, value=9),
+            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=42),
+            gr.Checkbox(label="Randomize seed", value=True),
+        ]
+        outputs = [gr.Image(label="Image"), gr.Number(label="Seed")]
+        gr.Button("Go").click(z_image_plain_generate, inputs=inputs, outputs=outputs, api_name="generate_image")
+    return demo
+
+
+def kolors_shaped():
+    with gr.Blocks() as demo:
+        inputs = [
+            gr.Text(label="Prompt"),
+            gr.Image(label="IP-Adapter image", type="pil"),
+            gr.Slider(label="IP-Adapter scale", minimum=0.0, maximum=1.0, step=0.05, value=0.5),
+            gr.Text(label="Negative prompt"),
+            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
+            gr.Checkbox(label="Randomize seed", value=True),
+            gr.Slider(label="Width", minimum=256, maximum=1536, step=32, value=1024),
+            gr.Slider(label="Height", minimum=256, maximum=1536, step=32, value=1024),
+            gr.Slider(label="Guidance scale", minimum=0.0, maximum=10.0, step=0.1, value=5.0),
+            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=25),
+        ]
+        gr.Button("Run").click(kolors_infer, inputs=inputs, outputs=[gr.Image(label="Result")], api_name="infer")
+    return demo
+
+
+def image_to_image_shaped():
+    """An app that needs an input image: not a text-to-image endpoint."""
+    with gr.Blocks() as demo:
+        inputs = [gr.Image(label="Input image"), gr.Text(label="Prompt")]
+        gr.Button("Edit").click(lambda image, prompt: image, inputs=inputs, outputs=gr.Image(), api_name="edit")
+    return demo
+
+
+def unnamed_shaped():
+    """An app whose only endpoint has no API name."""
+    with gr.Blocks() as demo:
+        inputs = [gr.Text(label="Prompt")]
+        gr.Button("Run").click(lambda prompt: picture(prompt, 8, 8), inputs=inputs, outputs=gr.Image(), api_name=False)
+    return demo
+
+
 APPS = {
     "flux": lambda: flux_shaped(flux_infer),
     "sd35": sd35_shaped,
@@ -106,6 +289,14 @@ APPS = {
     "broken": lambda: flux_shaped(broken_infer),
     "progress": lambda: flux_shaped(progress_infer),
     "busy": lambda: flux_shaped(slow_infer, concurrency_limit=1),
+    "flux_dev": flux_dev_shaped,
+    "sd35_turbo": sd35_turbo_shaped,
+    "qwen": qwen_shaped,
+    "z_image": z_image_shaped,
+    "z_image_plain": z_image_plain_shaped,
+    "kolors": kolors_shaped,
+    "image_to_image": image_to_image_shaped,
+    "unnamed": unnamed_shaped,
 }
 
 

@@ -51,6 +51,11 @@ class SpaceDirectory:
             self._known[root] = known
             return known
 
+    def knows(self, root: str) -> bool:
+        """Whether the app at ``root`` was read before (a description that may since have changed)."""
+        with self._lock:
+            return root in self._known
+
     def forget(self, root: str) -> None:
         """Drop what is known of a space, so the next call discovers it again (its app may have changed)."""
         with self._lock:
