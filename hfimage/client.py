@@ -32,7 +32,7 @@ from .errors import (
     QuotaExceededError,
 )
 from .inspection import SpaceDescription, describe
-from .providers import PROTOCOLS, Job, Provider, RunContext, Space, provider_for
+from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext, Space, provider_for
 from .results import Event, Image, Preview
 
 if TYPE_CHECKING:
@@ -201,8 +201,9 @@ class Client:
     def inspect(
         self, space: str | Provider, *, token: str | None = None, proxy: str | None = None, timeout: float | None = None
     ) -> SpaceDescription:
-        """What hfimage would do with a Gradio space (an id, a URL, a built-in provider's name, or a
-        ``Space``): the endpoint it calls and what feeds each of the app's inputs. Runs no job.
+        """What hfimage would do with a Gradio space (an id, a URL, a built-in provider's name, a
+        model's name for its first space, or a ``Space``): the endpoint it calls and what feeds each
+        of the app's inputs. Runs no job.
 
         Raises InvalidRequestError when the space has no endpoint hfimage can drive (the message
         says what each lacks), and the errors ``generate()`` raises for a space that cannot be
@@ -210,7 +211,7 @@ class Client:
         """
         if self._closed:
             raise InvalidRequestError("This Client is closed; create a new one.")
-        provider = provider_for(space)
+        provider = provider_for(_first_space_of_model(space))
         if not isinstance(provider, Space):
             raise InvalidRequestError(f"{provider.name} is not a Gradio space: only spaces can be inspected.")
         call_token = check_token(token, "token=") or self._token or token_from_environment()
@@ -388,6 +389,13 @@ def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tupl
                 provider=each.name,
             )
     return [(each, info.name if info else each.models[0]) for each in chosen]
+
+
+def _first_space_of_model(space: object) -> object:
+    """A model's name stands for its first space (what ``inspect("z-image-turbo")`` describes)."""
+    if isinstance(space, str) and "/" not in space and space not in PROVIDERS:
+        return find_model(space).providers[0]
+    return space
 
 
 def _check_protocol(protocol: object) -> str:

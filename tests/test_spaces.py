@@ -287,6 +287,19 @@ def test_inspect_shows_the_endpoint_and_what_feeds_each_input(api, fake_hub, z_i
     assert z_image.received == []
 
 
+def test_a_models_name_is_inspected_as_its_first_space(fake_providers):
+    description = hfimage.inspect("z-image-turbo")
+    assert description.space == Z_IMAGE
+    assert description.url == fake_providers.spaces[Z_IMAGE].url
+    with pytest.raises(InvalidRequestError, match=r"Unknown model 'z-imag'\. Did you mean 'z-image'"):
+        hfimage.inspect("z-imag")
+
+
+def test_imagelabs_cannot_be_inspected():
+    with pytest.raises(InvalidRequestError, match="ImageLabs is not a Gradio space"):
+        hfimage.inspect("ImageLabs")
+
+
 def test_hfimage_inspect_prints_the_mapping_and_json(fake_hub, z_image):
     text = run_hfimage("inspect", Z_IMAGE)
     assert text.returncode == 0, text.stderr

@@ -22,7 +22,9 @@ def add_command(commands: Any, epilog: str) -> None:
         epilog=epilog,
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("space", help="a space id (owner/name), a space's URL, or a built-in provider's name")
+    parser.add_argument(
+        "space", help="a space id (owner/name), a space's URL, a built-in provider's name, or a model's name"
+    )
     parser.add_argument("--endpoint", help="describe this API endpoint instead of the one hfimage would choose")
     parser.add_argument("--timeout", type=float, help="give up after this many seconds (default: 30)")
     parser.add_argument("--json", action="store_true", help="print the description as JSON on stdout")

@@ -87,6 +87,7 @@ class Space(Provider):
         self.sizes: Mapping[str, tuple[int, int]] = known.sizes if known else {}
         if self.accepts is None and known is not None:
             self.accepts = known.takes
+        self._bound: tuple[SpaceInfo, Binding] | None = None
 
     @property
     def name(self) -> str:
@@ -116,7 +117,7 @@ class Space(Provider):
         if job.request is None:
             raise InvalidRequestError(f"{self.name}: this job was not prepared by this provider.")
         root, space, remembered = self._describe(context)
-        if self._signed(space) is None:
+        if not (self._bound is not None and self._bound[0] is space) and self._signed(space) is None:
             space = context.spaces.get(context.channel, root, named=True)
         binding, filled = self.inputs_for(space, job.request)
         pictures = 0
@@ -181,10 +182,19 @@ class Space(Provider):
         Raises InvalidRequestError when the app has no endpoint hfimage can drive, no input for a
         parameter given, or limits or choices the request breaks.
         """
-        binding = choose(self._signed(space) or space, self.name, self.endpoint, self.defaults)
+        binding = self._binding(space)
         filled = fill(binding, request, self.name, fixed=self.defaults, settings=self.settings, sizes=self.sizes,
                       size_multiple=self.size_multiple, smallest_side=self.smallest_side)  # fmt: skip
         return binding, filled
+
+    def _binding(self, space: SpaceInfo) -> Binding:
+        """The endpoint chosen for ``space``, kept while the client keeps that description (calls share it)."""
+        known = self._bound
+        if known is not None and known[0] is space:
+            return known[1]
+        binding = choose(self._signed(space) or space, self.name, self.endpoint, self.defaults)
+        self._bound = (space, binding)
+        return binding
 
     def describe(self, context: RunContext) -> tuple[SpaceInfo, Binding]:
         """The app's description and the endpoint hfimage would call, as ``inspect()`` shows them."""

@@ -122,12 +122,14 @@ def per_call(rounds: int) -> None:
         session = requests.Session()
         provider = BlackForestLabs_Flux1Schnell(url=root)
         call_client = hfimage.Client(protocol="call")
+        space_client = hfimage.Client(protocol="call")
         auto_client = hfimage.Client()
         gradio = GradioClient(root, verbose=False)
         params = {"provider": provider, "seed": 5, "width": 256, "height": 256}
         calls = {
             "floor": lambda: floor_call(session, root),
             "call": lambda: call_client.generate("a fox", **params),
+            "space": lambda: space_client.generate("a fox", space=root, seed=5, width=256, height=256),
             "auto": lambda: auto_client.generate("a fox", **params),
             "call+bytes": lambda: call_client.generate("a fox", **params).content,
             "gc": lambda: gradio.predict(*INPUTS, api_name="/infer"),
@@ -137,10 +139,16 @@ def per_call(rounds: int) -> None:
         cpu_ratio = cpu["call"] / cpu["floor"]
         report("hfimage (call route) wall vs floor, median of pair ratios", f"{ratio:.3f}x", "<= 1.05x", ratio <= 1.05)
         report("hfimage client CPU vs floor", f"{cpu_ratio:.2f}x", "<= 1.25x", cpu_ratio <= 1.25)
+        space_ratio = pair_ratio(runs, "space", "floor")
+        report("hfimage space=URL (any app, read once) wall vs floor", f"{space_ratio:.3f}x", "<= 1.05x",
+               space_ratio <= 1.05)  # fmt: skip
+        space_cpu = cpu["space"] / cpu["floor"]
+        report("hfimage space=URL client CPU vs floor", f"{space_cpu:.2f}x", "<= 1.25x", space_cpu <= 1.25)
         gc_ratio = wall["call+bytes"] / wall["gc"]
         report("hfimage (with the bytes) wall vs gradio_client predict", f"{gc_ratio:.2f}x", "<= 0.3x", gc_ratio <= 0.3)
         report("hfimage queue route (auto) wall vs floor", f"{wall['auto'] / wall['floor']:.2f}x", "(live progress)")
         call_client.close()
+        space_client.close()
         auto_client.close()
     finally:
         stop(servers)
