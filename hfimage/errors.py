@@ -8,7 +8,8 @@
     │   └── NotAGradioSpaceError                 the space is not a Gradio app
     ├── CallCancelledError                       the call was cancelled through its Cancellation
     ├── ProviderError                            the app reported an error of its own
-    │   └── QuotaExceededError                   out of GPU quota; retry_after
+    │   ├── QuotaExceededError                   out of GPU quota; retry_after, shared
+    │   └── GPUDurationError                     the job needs more GPU time than the caller's tier allows
     ├── ServiceUnavailableError                  sleeping or building space, full queue, 5xx
     │   ├── SpaceNotRunningError                 paused, stopped, building or broken space; stage
     │   └── RateLimitError                       HTTP 429; retry_after
@@ -109,12 +110,20 @@ class ProviderError(HFImageError):
 class QuotaExceededError(ProviderError):
     """The space refused the job for lack of GPU quota.
 
-    ``retry_after`` is the wait in seconds that the space announced, or None.
+    ``retry_after`` is the wait in seconds that the space announced, or None. ``shared`` is True
+    when the quota is the caller's own on ZeroGPU (per token, or per address without one), which
+    every ZeroGPU space shares; False when it is this space's.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **facts: Any) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None, shared: bool = False, **facts: Any) -> None:
         super().__init__(message, **facts)
         self.retry_after = retry_after
+        self.shared = shared
+
+
+class GPUDurationError(ProviderError):
+    """ZeroGPU refused a job that asks for more GPU time than the caller's tier allows: fewer steps or a
+    smaller image may fit; trying again as it is will not."""
 
 
 class ServiceUnavailableError(HFImageError):
@@ -269,6 +278,7 @@ class AllProvidersOutOfQuotaError(AllProvidersFailedError, QuotaExceededError):
         ]
         known = [wait for wait in waits if wait is not None]
         self.retry_after = min(known) if known else None
+        self.shared = all(getattr(a.error, "shared", False) for a in self.attempts)
 
 
 def _labelled(attempt: Attempt) -> str:
@@ -284,6 +294,7 @@ __all__ = [
     "BrokenImageError",
     "CallCancelledError",
     "ConnectionError",
+    "GPUDurationError",
     "HFImageError",
     "InvalidRequestError",
     "MissingExtraError",

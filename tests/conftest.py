@@ -17,7 +17,7 @@ from .apps.launch import GradioServers, start, stop
 
 pytest_plugins = ("pytester",)
 
-APPS = ("flux", "sd35", "quota", "broken", "progress", "busy", "flux_dev", "sd35_turbo", "qwen", "z_image",
+APPS = ("flux", "sd35", "quota", "broken", "progress", "busy", "zerogpu", "flux_dev", "sd35_turbo", "qwen", "z_image",
         "z_image_plain", "kolors", "image_to_image", "unnamed")  # fmt: skip
 GRADIO4_PINS = ("gradio==4.44.1", "huggingface_hub<0.26", "fastapi<0.113", "starlette<0.39", "pydantic<2.10")
 

@@ -72,7 +72,8 @@ def drop() -> Step:
 
 
 def error(data: Any = None) -> Step:
-    """An ``error`` event: None as Gradio < 6.13 sends, ``{"error": text}`` as 6.13+, or a string."""
+    """An ``error`` event: None as Gradio < 6.13 sends, ``{"error": text, "title": ...}`` as 6.13+, or a
+    string. On the queue route the text (and title, default ``Error``) come in ``process_completed``."""
     return ("error", data)
 
 
@@ -368,5 +369,6 @@ def _queue_frames(steps: list[Step], event_id: str) -> Iterator[Frame]:
             yield frame({"msg": "process_completed", "output": {"data": data}, "success": True})
         elif name == "error":
             text = data.get("error") if isinstance(data, dict) else data
-            yield frame({"msg": "process_completed", "output": {"error": text, "title": "Error"}, "success": False})
+            title = data.get("title", "Error") if isinstance(data, dict) else "Error"
+            yield frame({"msg": "process_completed", "output": {"error": text, "title": title}, "success": False})
     yield frame({"msg": "close_stream", "event_id": None})

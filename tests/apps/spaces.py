@@ -103,6 +103,30 @@ def sd35_shaped():
     return demo
 
 
+ZEROGPU_ERRORS = [
+    ("You have exceeded your ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. ",
+     "ZeroGPU quota exceeded"),
+    ("You have too many ZeroGPU credits allocated to running tasks. Try again once some of those tasks have "
+     "completed.", "ZeroGPU pending credits exceeded"),
+    ("No GPU was available after 60s", "ZeroGPU queue timeout"),
+    ("GPU task aborted", "ZeroGPU client error"),
+    ("The requested GPU duration (120s) is larger than the maximum allowed", "ZeroGPU illegal duration"),
+    ("Unlogged user is runnning out of daily ZeroGPU quotas. Signup for free on https://huggingface.co/join or "
+     "login on https://huggingface.co/login to get more ZeroGPU quota now.", None),
+    ("Space app has reached its GPU limit. Try re-running outside of examples if it happened after clicking one",
+     None),
+]  # fmt: skip
+"""What the ``zerogpu`` app raises for the prompt ``zerogpu N``: the Nth text, with its title where Gradio has them."""
+
+
+def zerogpu_infer(prompt, seed, randomize_seed, width, height, num_inference_steps):
+    text, title = ZEROGPU_ERRORS[int(prompt.split()[-1])]
+    try:
+        raise gr.Error(text, title=title) if title else gr.Error(text)
+    except TypeError:  # Gradio 4 has no titles
+        raise gr.Error(text) from None
+
+
 def echo(app, received):
     """Record what a job received, for the tests to compare with what hfimage meant to send."""
     received = {name: value for name, value in received.items() if name != "progress"}
@@ -289,6 +313,7 @@ APPS = {
     "broken": lambda: flux_shaped(broken_infer),
     "progress": lambda: flux_shaped(progress_infer),
     "busy": lambda: flux_shaped(slow_infer, concurrency_limit=1),
+    "zerogpu": lambda: flux_shaped(zerogpu_infer),
     "flux_dev": flux_dev_shaped,
     "sd35_turbo": sd35_turbo_shaped,
     "qwen": qwen_shaped,

@@ -32,17 +32,21 @@ def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any
     with channel.event_stream(space.api_url(f"/call/{api_name}/{event_id}")) as body:
         events = sse_events(body, channel.provider, channel.secret)
         with reading(channel.provider, "an event"):
-            yield from finishing(_read_events(events, space, channel.provider), body.finish)
+            read = _read_events(events, space, channel.provider, anonymous=channel.credential is None)
+            yield from finishing(read, body.finish)
 
 
-def _read_events(events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str) -> Iterator[Output]:
+def _read_events(
+    events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str, *, anonymous: bool = False
+) -> Iterator[Output]:
     hold = PreviewHold()
     for name, data in events:
         if name == "heartbeat":
             yield from hold.release()
             continue
         if name == "error":
-            raise app_error(_error_text(decode(data, provider)), provider)
+            payload = decode(data, provider)
+            raise app_error(_error_text(payload), provider, title=_title(payload), anonymous=anonymous)
         if name not in ("generating", "complete"):
             log.debug("%s: ignoring unknown event %r", provider, name)
             continue
@@ -70,3 +74,9 @@ def _error_text(payload: Any) -> str | None:
     if isinstance(payload, str):
         return payload
     return None
+
+
+def _title(payload: Any) -> str | None:
+    """The title of an ``error`` event (Gradio 6.13+), e.g. ``ZeroGPU quota exceeded``."""
+    title = payload.get("title") if isinstance(payload, dict) else None
+    return title if isinstance(title, str) else None

@@ -60,10 +60,13 @@ def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> I
     with channel.event_stream(url) as body:
         messages = (decode(data, channel.provider) for _, data in sse_events(body, channel.provider, channel.secret))
         with reading(channel.provider, "a queue message"):
-            yield from finishing(_follow(messages, space, event_id, channel.provider), body.finish)
+            followed = _follow(messages, space, event_id, channel.provider, anonymous=channel.credential is None)
+            yield from finishing(followed, body.finish)
 
 
-def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: str) -> Iterator[Output | Event]:
+def _follow(
+    messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: str, *, anonymous: bool = False
+) -> Iterator[Output | Event]:
     hold = PreviewHold()
     outputs: Any = None
     for message in messages:
@@ -84,7 +87,7 @@ def _follow(messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: 
             outputs = _outputs(message, outputs, provider)
             yield from hold.preview(*image_and_seed(outputs, space, provider))
         elif kind == "process_completed":
-            yield from _completed(message, space, provider, hold)
+            yield from _completed(message, space, provider, hold, anonymous=anonymous)
             return
         elif kind == "unexpected_error":
             raise ServiceUnavailableError(
@@ -134,13 +137,20 @@ _REPORTS: dict[str, Callable[[dict[str, Any], str], Iterator[Event]]] = {
 """Messages that report on the job, each turned into events."""
 
 
-def _completed(message: dict[str, Any], space: SpaceInfo, provider: str, hold: PreviewHold) -> Iterator[Output]:
+def _completed(
+    message: dict[str, Any], space: SpaceInfo, provider: str, hold: PreviewHold, *, anonymous: bool
+) -> Iterator[Output]:
     output = message.get("output")
     if not isinstance(output, dict):
         output = {}
     if not message.get("success", False):
-        detail = output.get("error")
-        raise app_error(detail if isinstance(detail, str) else None, provider)
+        detail, title = output.get("error"), output.get("title")
+        raise app_error(
+            detail if isinstance(detail, str) else None,
+            provider,
+            title=title if isinstance(title, str) else None,
+            anonymous=anonymous,
+        )
     url, seed = image_and_seed(output.get("data"), space, provider)
     if url is None:
         raise ProtocolError(
