@@ -13,7 +13,7 @@ from ._core.cancel import Cancellation
 from ._core.catalog import CATALOG, DEFAULT_CHAIN, ModelInfo, find_model
 from ._core.deadline import Deadline
 from ._core.lazy import Lazy
-from ._core.quota_memory import QuotaMemory
+from ._core.quota_memory import QuotaMemory, zerogpu_key
 from ._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
 from ._core.text import handed_over, mask
 from ._http.auth import check_token, token_from_environment
@@ -104,8 +104,10 @@ class Client:
     ``protocol`` picks the Gradio route: ``"auto"`` (the queue route where the space offers
     it, else the call route), ``"queue"`` or ``"call"``. A provider that reports running out
     of GPU quota is skipped by this client's later calls, while others can serve, until its
-    retry time has passed. ``max_connections`` is how many connections to each host it keeps
-    open for reuse: at least the number of threads that call it at once. ``hub_url`` is the
+    retry time has passed; when the quota that ran out is the caller's ZeroGPU quota, every
+    ZeroGPU provider is skipped, since they all share it. ``max_connections`` is how many
+    connections to each host it keeps open for reuse: at least the number of threads that call
+    it at once. ``hub_url`` is the
     Hugging Face Hub to ask about spaces named by id (default: ``HF_ENDPOINT``, else
     https://huggingface.co); the token goes there only when it is Hugging Face's or chosen by
     you. Use it as a context manager, or call ``close()``.
@@ -130,6 +132,8 @@ class Client:
         self._spaces = SpaceDirectory()
         self._hub = Hub(hub_url)
         self._quota = quota if quota is not None else QuotaMemory()
+        self._on_zerogpu: set[str] = set()
+        """Providers found on ZeroGPU by their errors."""
         self._closed = False
 
     def __repr__(self) -> str:
@@ -266,12 +270,17 @@ class Client:
     def _attempts(self, plan: Plan, call: CallScope) -> Iterator[Event]:
         deadline, cancellation = call.deadline, call.cancellation
         attempts: list[Attempt] = []
-        for provider, model_name, job in self._not_cooling(plan.steps):
+        resting: list[Attempt] = []
+        for provider, model_name, job in plan.steps:
             if cancellation is not None:
                 cancellation.check()
             credential = provider.credential(plan.token)
             channel = Channel(self._transport, deadline, provider.name, credential, plan.proxy, cancellation)
             context = RunContext(channel, self._spaces, self._hub, plan.protocol)
+            rest = self._rest(provider, plan.token, context) if len(plan.steps) > 1 else None
+            if rest is not None:
+                resting.append(Attempt(provider.name, rest))
+                continue
             fields: dict[str, Any] = {
                 "prompt": plan.request.prompt,
                 "negative_prompt": plan.request.negative_prompt,
@@ -305,35 +314,50 @@ class Client:
                 error = caught if isinstance(caught, HFImageError) else _unexpected(caught, provider.name)
                 attempts.append(Attempt(provider.name, error))
                 if isinstance(error, QuotaExceededError):
-                    self._quota.remember(provider.key, error)
+                    self._remember(provider, plan.token, error)
                 if len(plan.steps) == 1 or deadline.expired:
                     if error is caught:
                         raise
                     raise error from caught
                 log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
-        raise AllProvidersFailedError.from_attempts(attempts)
+        raise AllProvidersFailedError.from_attempts(attempts + resting)
 
-    def _not_cooling(self, steps: tuple[_Step, ...]) -> tuple[_Step, ...]:
-        """The steps whose provider is not cooling down after a quota error; a lone provider is always tried."""
-        if len(steps) == 1:
-            return steps
-        ready = tuple(step for step in steps if self._quota.remaining(step[0].key) is None)
-        if ready:
-            return ready
-        waits = {step[0].name: self._quota.remaining(step[0].key) or 0.0 for step in steps}
-        raise AllProvidersFailedError.from_attempts(
-            [
-                Attempt(
-                    name,
-                    QuotaExceededError(
-                        f"{name} reported that it is out of GPU quota; hfimage leaves it alone for {wait:.0f} s more.",
-                        provider=name,
-                        retry_after=wait,
-                    ),
-                )
-                for name, wait in waits.items()
-            ]
+    def _remember(self, provider: Provider, token: str | None, error: QuotaExceededError) -> None:
+        """Note a quota error: the caller's ZeroGPU quota when it is shared (and the provider as on ZeroGPU),
+        else the provider's own."""
+        if error.shared:
+            self._on_zerogpu.add(provider.key)
+            self._quota.remember(zerogpu_key(token), error)
+        else:
+            self._quota.remember(provider.key, error)
+
+    def _rest(self, provider: Provider, token: str | None, context: RunContext) -> QuotaExceededError | None:
+        """Why to skip this provider now, if it must rest: its own quota ran out, or it is on ZeroGPU while
+        the caller's ZeroGPU quota has (whether it is on ZeroGPU is asked of the Hub only then)."""
+        own = _whole_seconds(self._quota.remaining(provider.key))
+        if own is not None:
+            return QuotaExceededError(
+                f"{provider.name} reported that it is out of GPU quota; hfimage leaves it alone for {own:.0f} s more.",
+                provider=provider.name,
+                retry_after=own,
+            )
+        shared = _whole_seconds(self._quota.remaining(zerogpu_key(token)))
+        if shared is None or not self._is_on_zerogpu(provider, context):
+            return None
+        return QuotaExceededError(
+            f"{provider.name} runs on ZeroGPU, and your ZeroGPU quota is used up for {shared:.0f} s more "
+            "(it is shared by every ZeroGPU space): hfimage does not ask it.",
+            provider=provider.name,
+            retry_after=shared,
+            shared=True,
         )
+
+    def _is_on_zerogpu(self, provider: Provider, context: RunContext) -> bool:
+        if provider.key in self._on_zerogpu:
+            return True
+        if provider.zerogpu is not None:
+            return provider.zerogpu
+        return isinstance(provider, Space) and provider.on_zerogpu(context)
 
 
 def _unexpected(exc: Exception, provider: str) -> HFImageError:
@@ -389,6 +413,11 @@ def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tupl
                 provider=each.name,
             )
     return [(each, info.name if info else each.models[0]) for each in chosen]
+
+
+def _whole_seconds(wait: float | None) -> float | None:
+    """A rest's time left, rounded up: what was announced (56 s) rather than what is left of it (55.9998 s)."""
+    return None if wait is None else float(math.ceil(wait))
 
 
 def _first_space_of_model(space: object) -> object:

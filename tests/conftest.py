@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
+from hfimage.testing.plugin import fresh_default_clients
 
 from .apps.launch import GradioServers, start, stop
 
@@ -101,6 +102,8 @@ NOWHERE = "http://127.0.0.1:9"
 @pytest.fixture(autouse=True)
 def _no_ambient_token(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see HF_TOKEN only where they set it, and never reach the real Hub: space ids resolve through
-    a Hub that is not there unless a test points HF_ENDPOINT at a fake one."""
+    a Hub that is not there unless a test points HF_ENDPOINT at a fake one. Each test starts with new
+    default clients, so no quota one test spent rests the providers of the next."""
+    fresh_default_clients(monkeypatch)
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.setenv("HF_ENDPOINT", NOWHERE)

@@ -16,7 +16,8 @@ from hfimage.testing import FakeImageLabs, FakeSpace, FinishAfter, error, heartb
 
 from .helpers import StepTimer, pictures
 
-QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
+QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
+"""A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 BACKENDS = ["asyncio", "trio"]
 
 

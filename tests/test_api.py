@@ -15,7 +15,8 @@ from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schne
 from hfimage.testing import FakeSpace, error
 
 CALL_OPTIONS = ("token", "proxy", "timeout", "protocol")
-QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
+QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
+"""A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 
 def keywords(function):

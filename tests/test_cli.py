@@ -11,7 +11,8 @@ from hfimage.testing import FakeImageLabs, FakeSpace, error, notice, progress, q
 
 from .helpers import posted_data, run_hfimage
 
-QUOTA = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
+QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
+"""A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 
 @pytest.fixture(autouse=True)
@@ -157,7 +158,7 @@ def test_quota_exits_3(fake_space, tmp_path):
     fake_space.script([error(QUOTA)])
     result = hfimage_cli("a cat", "--url", fake_space.url, "-q", cwd=tmp_path)
     assert result.returncode == 3
-    assert "exceeded your GPU quota" in result.stderr
+    assert "reached its GPU limit" in result.stderr
     assert result.stderr.count("\n") == 1
 
 

@@ -263,8 +263,8 @@ def test_quota_memory_persists_in_its_file(tmp_path):
 
 def test_when_every_candidate_cools_down_the_call_fails_at_once_with_the_soonest_wait(fake_space):
     with FakeSpace() as second:
-        fake_space.script([error({"error": "You have exceeded your GPU quota. Please retry in 0:01:00"})])
-        second.script([error({"error": "You have exceeded your GPU quota. Please retry in 0:00:30"})])
+        fake_space.script([error({"error": "Space app has reached its GPU limit. Please retry in 0:01:00"})])
+        second.script([error({"error": "Space app has reached its GPU limit. Please retry in 0:00:30"})])
         providers = [BlackForestLabs_Flux1Schnell(url=fake_space.url), Voodoohop_Flux1Schnell(url=second.url)]
         with hfimage.Client() as client:
             with pytest.raises(hfimage.AllProvidersOutOfQuotaError):

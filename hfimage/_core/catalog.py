@@ -29,6 +29,8 @@ class KnownSpace:
     """hfimage parameters (``steps``, ``guidance_scale``...) to use where the caller gives none."""
     sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """Width and height behind each size choice whose label names only a ratio."""
+    zerogpu: bool = True
+    """Whether it runs on ZeroGPU (each of these did in 2026)."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -62,6 +63,14 @@ class QuotaMemory:
             temporary = self._path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(self._until))
             temporary.replace(self._path)
+
+
+def zerogpu_key(token: str | None) -> str:
+    """The key of a caller's ZeroGPU quota, which every ZeroGPU space shares: per token (a digest of it,
+    never the token), or per address for anonymous callers."""
+    if token is None:
+        return "ZeroGPU anonymous"
+    return "ZeroGPU token " + hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def cache_file() -> Path:

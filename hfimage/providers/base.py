@@ -62,6 +62,8 @@ class Provider(abc.ABC):
     default_url: ClassVar[str]
     accepts: frozenset[str] | None = None
     """The optional parameters of ``generate()`` it takes; None when only the app can say."""
+    zerogpu: bool | None = None
+    """Whether it runs on ZeroGPU, whose quota a caller shares across spaces; None when not known."""
 
     def __init__(self, url: str | None = None, *, token: str | None = None) -> None:
         if url is not None and not isinstance(url, str):

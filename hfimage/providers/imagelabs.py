@@ -22,6 +22,7 @@ class ImageLabs(Provider):
     """
 
     label = "ImageLabs"
+    zerogpu = False
     default_url = "https://editor.imagelabs.net"
     accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "seed"})
     default_size = (1152, 896)

@@ -28,6 +28,7 @@ class StabilityAI_SD35Large(Space):
         "num_inference_steps",
     )
     accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "steps", "guidance_scale", "seed"})
+    zerogpu = True
     default_settings = MappingProxyType({"width": 1024, "height": 1024, "guidance_scale": 4.5, "steps": 50})
 
 
@@ -37,6 +38,7 @@ class _Flux1Schnell(Space):
     default_endpoint = "infer"
     signature = ("prompt", "seed", "randomize_seed", "width", "height", "num_inference_steps")
     accepts = frozenset({"width", "height", "aspect_ratio", "steps", "seed"})
+    zerogpu = True
     default_settings = MappingProxyType({"width": 768, "height": 768, "steps": 2})
     size_multiple = 8
     smallest_side = 32

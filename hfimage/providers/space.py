@@ -87,6 +87,8 @@ class Space(Provider):
         self.sizes: Mapping[str, tuple[int, int]] = known.sizes if known else {}
         if self.accepts is None and known is not None:
             self.accepts = known.takes
+        if self.zerogpu is None and known is not None:
+            self.zerogpu = known.zerogpu
         self._bound: tuple[SpaceInfo, Binding] | None = None
 
     @property
@@ -200,6 +202,17 @@ class Space(Provider):
         """The app's description and the endpoint hfimage would call, as ``inspect()`` shows them."""
         _, space, _ = self._describe(context, named=True)
         return space, choose(space, self.name, self.endpoint, self.defaults)
+
+    def on_zerogpu(self, context: RunContext) -> bool:
+        """Whether the Hub's record says the space runs on ZeroGPU; False when there is no id or the Hub
+        cannot say."""
+        if self.space_id is None:
+            return False
+        try:
+            record = context.hub.record(context.channel, self.space_id)
+        except HFImageError:
+            return False
+        return (record.hardware or "").startswith("zero")
 
     def _signed(self, space: SpaceInfo) -> SpaceInfo | None:
         """``space`` with its inputs named: by the app, or by this provider's signature when the app's

@@ -1,5 +1,7 @@
 """pytest fixtures for testing code that uses hfimage; registered as a plugin when hfimage is installed.
 
+Each gives ``hfimage.generate()`` (and its async twins) a new default client for the test.
+
 - ``fake_space``: a fake Gradio space (Flux-shaped, Gradio 5+ layout) on 127.0.0.1.
 - ``fake_imagelabs``: a fake ImageLabs API on 127.0.0.1.
 - ``fake_hub``: a fake Hugging Face Hub on 127.0.0.1, set as ``HF_ENDPOINT`` for the test: spaces
@@ -20,6 +22,7 @@ import pytest
 
 from .. import compat
 from .._core.catalog import KNOWN_SPACES
+from .._core.lazy import Lazy
 from .._protocols.hub import HUB_VARIABLE
 from ..providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from ._gradio import SD35_INPUTS, FakeSpace
@@ -41,9 +44,22 @@ class FakeProviders:
     """The catalog's spaces by id, each with its app's signature."""
 
 
+def fresh_default_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give ``hfimage.generate()`` and its async and drop-in twins new default clients for the test, so
+    what one test's calls learnt (quota, spaces) does not carry into the next."""
+    from .. import client as sync_client  # noqa: PLC0415 - loaded when a fixture asks for it
+    from ..aio import _client as async_client  # noqa: PLC0415
+    from ..compat import generators  # noqa: PLC0415
+
+    monkeypatch.setattr(sync_client, "_default", Lazy(sync_client.Client))
+    monkeypatch.setattr(async_client, "_default", Lazy(async_client.Client))
+    monkeypatch.setattr(generators, "_client", Lazy(async_client.Client))
+
+
 @pytest.fixture
-def fake_space() -> Iterator[FakeSpace]:
+def fake_space(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpace]:
     """A fake Gradio space on 127.0.0.1, closed after the test."""
+    fresh_default_clients(monkeypatch)
     with FakeSpace() as space:
         yield space
 
@@ -58,6 +74,7 @@ def fake_imagelabs() -> Iterator[FakeImageLabs]:
 @pytest.fixture
 def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
     """A fake Hugging Face Hub on 127.0.0.1, set as ``HF_ENDPOINT`` for the test."""
+    fresh_default_clients(monkeypatch)
     with FakeHub() as hub:
         monkeypatch.setenv(HUB_VARIABLE, hub.url)
         yield hub
@@ -67,6 +84,7 @@ def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
 def fake_providers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProviders]:
     """Every built-in provider (and its hfimage.aio drop-in), and every catalog space behind a fake
     Hub, pointed at a fake for the test."""
+    fresh_default_clients(monkeypatch)
     with contextlib.ExitStack() as stack:
         hub = stack.enter_context(FakeHub())
         spaces = {space_id: stack.enter_context(FakeSpace(signature=SIGNATURES[space_id])) for space_id in KNOWN_SPACES}
