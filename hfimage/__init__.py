@@ -48,10 +48,21 @@ if TYPE_CHECKING:
     from ._core.cancel import Cancellation
     from ._core.catalog import ModelInfo
     from ._core.quota_memory import QuotaMemory
-    from .client import Client, GenerateParams, Plan, final_image, generate, generate_many, inspect, models, stream
+    from .client import (
+        Client,
+        GenerateParams,
+        Plan,
+        final_image,
+        generate,
+        generate_many,
+        inspect,
+        models,
+        quota,
+        stream,
+    )
     from .inspection import InputDescription, SpaceDescription
     from .providers import Space
-    from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
+    from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status, ZeroGPUQuota
 
 __version__ = "0.1.0"
 
@@ -65,10 +76,23 @@ _LAZY = {
     "Space": "providers",
     **dict.fromkeys(("InputDescription", "SpaceDescription"), "inspection"),
     **dict.fromkeys(
-        ("Client", "GenerateParams", "Plan", "final_image", "generate", "generate_many", "inspect", "models", "stream"),
+        (
+            "Client",
+            "GenerateParams",
+            "Plan",
+            "final_image",
+            "generate",
+            "generate_many",
+            "inspect",
+            "models",
+            "quota",
+            "stream",
+        ),
         "client",
     ),
-    **dict.fromkeys(("Event", "Image", "Notice", "Preview", "Progress", "Queued", "Started", "Status"), "results"),
+    **dict.fromkeys(
+        ("Event", "Image", "Notice", "Preview", "Progress", "Queued", "Started", "Status", "ZeroGPUQuota"), "results"
+    ),
 }
 
 
@@ -131,11 +155,13 @@ __all__ = [
     "Started",
     "Status",
     "TimeoutError",
+    "ZeroGPUQuota",
     "final_image",
     "generate",
     "generate_many",
     "inspect",
     "models",
     "providers",
+    "quota",
     "stream",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from ._core.lazy import Lazy
 from ._core.quota_memory import QuotaMemory, zerogpu_key
 from ._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
 from ._core.text import handed_over, mask
-from ._http.auth import check_token, token_from_environment
+from ._http.auth import Credential, check_token, saved_token, token_from_environment
 from ._http.download import CallScope, ImageSource
 from ._http.transport import POOL_SIZE, Channel, Transport
 from ._protocols.gradio.directory import SpaceDirectory
@@ -25,6 +26,7 @@ from ._protocols.output import Output
 from .errors import (
     AllProvidersFailedError,
     Attempt,
+    AuthenticationError,
     CallCancelledError,
     HFImageError,
     InvalidRequestError,
@@ -33,7 +35,7 @@ from .errors import (
 )
 from .inspection import SpaceDescription, describe
 from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext, Space, provider_for
-from .results import Event, Image, Preview
+from .results import Event, Image, Preview, ZeroGPUQuota
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -138,7 +140,8 @@ class Client:
 
     def __repr__(self) -> str:
         token = mask(self._token) if self._token else None
-        return f"Client(token={token!r}, proxy={self.proxy!r}, timeout={self.timeout!r})"
+        source = self.token_source
+        return f"Client(token={token!r}, proxy={self.proxy!r}, timeout={self.timeout!r}, token_source={source!r})"
 
     def __enter__(self) -> Client:
         return self
@@ -227,6 +230,32 @@ class Client:
         except HFImageError as error:
             raise handed_over(error, {credential.token} if credential else set()) from error.__cause__
         return describe(provider.name, info, binding, frozenset(provider.defaults))
+
+    @property
+    def token_source(self) -> str | None:
+        """Where this client's token comes from: ``token=``, ``HF_TOKEN``, the token file ``hf auth login``
+        wrote...; None when calls go without one (anonymous ZeroGPU quota). Never the token itself."""
+        return "token=" if self._token is not None else saved_token()[1]
+
+    def quota(self, *, timeout: float | None = None) -> ZeroGPUQuota:
+        """The caller's ZeroGPU quota, from the Hub: seconds used, the day's total, when it resets.
+
+        Raises AuthenticationError before sending anything when there is no token (anonymous
+        quota is per address, and the Hub does not report it), or when the Hub refuses the token.
+        """
+        token, source = (self._token, "token=") if self._token is not None else saved_token()
+        if token is None:
+            raise AuthenticationError(
+                "The ZeroGPU quota belongs to a Hugging Face account: give a token (token=, HF_TOKEN, or "
+                "`hf auth login`) to see it. Without one, calls share the anonymous quota of your address."
+            )
+        deadline = Deadline(_check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT)
+        channel = Channel(self._transport, deadline, "the Hub", Credential(token), self.proxy)
+        try:
+            found = self._hub.zerogpu_quota(channel)
+        except HFImageError as error:
+            raise handed_over(error, {token}) from error.__cause__
+        return dataclasses.replace(found, token_source=source)
 
     def plan(self, prompt: str, **params: Unpack[GenerateParams]) -> Plan:
         """Check a call and decide its providers, without sending anything; run it with ``run()``.
@@ -498,6 +527,11 @@ def generate_many(
 ) -> list[Image | HFImageError]:
     """One image (or the error met) per prompt, in order, with the default client; see ``Client.generate_many()``."""
     return default_client().generate_many(prompts, concurrency=concurrency, **params)
+
+
+def quota(*, timeout: float | None = None) -> ZeroGPUQuota:
+    """The caller's ZeroGPU quota, with the default client; see ``Client.quota()``."""
+    return default_client().quota(timeout=timeout)
 
 
 def inspect(space: str | Provider, *, token: str | None = None, timeout: float | None = None) -> SpaceDescription:

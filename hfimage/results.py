@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
 import io
 import os
 import time
@@ -230,6 +231,32 @@ class Image(_Picture):
     """Seconds the call took, every attempt included."""
     attempts: tuple[Attempt, ...] = ()
     """Every provider tried, in order; failed ones carry their error, the last one none."""
+
+
+@dataclass(frozen=True)
+class ZeroGPUQuota:
+    """The caller's ZeroGPU quota as the Hub reports it, in seconds of GPU time.
+
+    ``used`` of ``total`` today; ``resets_at`` when it starts afresh (24 hours after first use,
+    None when unused); ``token_source`` where the token that identified the caller came from.
+    """
+
+    used: float
+    total: float
+    resets_at: datetime.datetime | None
+    token_source: str | None = None
+
+    @property
+    def left(self) -> float:
+        return max(0.0, self.total - self.used)
+
+    def __str__(self) -> str:
+        share = f" ({self.used / self.total:.0%})" if self.total else ""
+        when = f", resets at {self.resets_at:%Y-%m-%d %H:%M} UTC" if self.resets_at else ""
+        source = f"; token from {self.token_source}" if self.token_source else ""
+        return (
+            f"ZeroGPU quota: {self.used:.0f} s of {self.total:.0f} s used{share}, {self.left:.0f} s left{when}{source}"
+        )
 
 
 PART_PREFIX = ".hfimage-"

@@ -100,10 +100,13 @@ NOWHERE = "http://127.0.0.1:9"
 
 
 @pytest.fixture(autouse=True)
-def _no_ambient_token(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests see HF_TOKEN only where they set it, and never reach the real Hub: space ids resolve through
-    a Hub that is not there unless a test points HF_ENDPOINT at a fake one. Each test starts with new
+    a Hub that is not there unless a test points HF_ENDPOINT at a fake one, and no token file of this
+    machine is read. Each test starts with new
     default clients, so no quota one test spent rests the providers of the next."""
     fresh_default_clients(monkeypatch)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
+    for variable in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_DISABLE_IMPLICIT_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf-home")))  # no token saved by `hf auth login`
     monkeypatch.setenv("HF_ENDPOINT", NOWHERE)

@@ -103,9 +103,11 @@ class FakeClock:
 
 
 def run_hfimage(*args: str, cwd: Any = None, stdin: str | None = None, umask: int | None = None, **env: str) -> Any:
-    """The ``hfimage`` command run as a user runs it, in a subprocess, with no token and no proxy for loopback."""
-    environment = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **env}
+    """The ``hfimage`` command run as a user runs it, in a subprocess, with no token (unless ``env`` gives
+    one) and no proxy for loopback."""
+    environment = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
     environment.pop("HF_TOKEN", None)
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "hfimage", *args],
         input=stdin,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .._core.text import mask
 from ..errors import InvalidRequestError
@@ -42,12 +43,50 @@ def check_token(token: object, source: str) -> str | None:
     return token
 
 
+TOKEN_VARIABLES = (ENV_VARIABLE, "HUGGING_FACE_HUB_TOKEN")
+"""Where tokens are looked for in the environment, in order (the second is huggingface_hub's older name)."""
+DISABLE_VARIABLE = "HF_HUB_DISABLE_IMPLICIT_TOKEN"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def saved_token() -> tuple[str | None, str | None]:
+    """The token huggingface_hub would use when none is given, and where it came from.
+
+    In order: ``HF_TOKEN`` (then the older ``HUGGING_FACE_HUB_TOKEN``), the file named by
+    ``HF_TOKEN_PATH``, else ``$HF_HOME/token`` (``~/.cache/huggingface/token``), which
+    ``hf auth login`` writes. ``HF_HUB_DISABLE_IMPLICIT_TOKEN`` turns all of them off. Each is
+    checked like ``token=``; errors name the source, never the token. ``(None, None)`` when
+    there is none.
+    """
+    if os.environ.get(DISABLE_VARIABLE, "").strip().lower() in _TRUE:
+        return None, None
+    for variable in TOKEN_VARIABLES:
+        value = os.environ.get(variable)
+        if value is not None and value.strip():
+            return check_token(value, f"The {variable} environment variable"), variable
+    path = token_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return None, None  # no saved token (or one that cannot be read): the caller is anonymous
+    if not text.strip():
+        return None, None
+    source = f"the token file {path}"
+    return check_token(text, f"{source[0].upper()}{source[1:]} (saved by `hf auth login`)"), source
+
+
+def token_file() -> Path:
+    """Where ``hf auth login`` keeps the token: ``HF_TOKEN_PATH``, else ``$HF_HOME/token``."""
+    given = os.environ.get("HF_TOKEN_PATH")
+    if given:
+        return Path(given).expanduser()
+    home = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
+    return Path(home).expanduser() / "token"
+
+
 def token_from_environment() -> str | None:
-    """The token in ``HF_TOKEN``, checked like ``token=``; None when the variable is unset or blank."""
-    value = os.environ.get(ENV_VARIABLE)
-    if value is None or not value.strip():
-        return None
-    return check_token(value, f"The {ENV_VARIABLE} environment variable")
+    """The saved token (see ``saved_token()``), or None."""
+    return saved_token()[0]
 
 
 @dataclass(frozen=True)

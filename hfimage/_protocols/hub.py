@@ -10,6 +10,7 @@ huggingface_hub, so a mirror or a test's fake Hub can stand in.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import os
 import re
 import threading
@@ -28,6 +29,7 @@ from ..errors import (
     SpaceNotFoundError,
     SpaceNotRunningError,
 )
+from ..results import ZeroGPUQuota
 
 DEFAULT_HUB = "https://huggingface.co"
 HUB_VARIABLE = "HF_ENDPOINT"
@@ -128,6 +130,32 @@ class Hub:
         with self._lock:
             self._records[(hub, space_id)] = record
         return record
+
+    def zerogpu_quota(self, channel: Channel) -> ZeroGPUQuota:
+        """The caller's ZeroGPU quota (``/api/spaces/zero-gpu/quota``); the channel must carry a token.
+
+        Raises AuthenticationError when the Hub refuses the token (a fine-grained token needs the
+        billing-read scope), ProtocolError for an answer of another shape.
+        """
+        hub = self.url
+        asking = dataclasses.replace(channel, credential=_credential(channel.credential, hub))
+        try:
+            answer = asking.get_json(f"{hub}/api/spaces/zero-gpu/quota")
+        except AuthenticationError as refused:
+            raise AuthenticationError(
+                f"The Hub refused to show the ZeroGPU quota for this token (HTTP {refused.status_code}): a "
+                "fine-grained token needs the billing-read scope. Make one with it at "
+                "https://huggingface.co/settings/tokens.",
+                provider="the Hub",
+                status_code=refused.status_code,
+                url=refused.url,
+            ) from refused
+        with reading("the Hub", "a ZeroGPU quota"):
+            used, total, resets = answer["current"], answer["base"], answer.get("resetsAt")
+            if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in (used, total)):
+                raise ProtocolError(f"The Hub's ZeroGPU quota is not in seconds: {answer!r:.200}", provider="the Hub")
+            when = datetime.datetime.fromisoformat(resets.replace("Z", "+00:00")) if isinstance(resets, str) else None
+            return ZeroGPUQuota(float(used), float(total), when)
 
 
 def _checked(url: str, source: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..providers import Space
 from ._bridge import EventStream
-from ._client import Client, download, generate, generate_many, inspect, stream
+from ._client import Client, download, generate, generate_many, inspect, quota, stream
 
 if TYPE_CHECKING:
     from ..compat import (
@@ -52,5 +52,6 @@ __all__ = [
     "generate",
     "generate_many",
     "inspect",
+    "quota",
     "stream",
 ]

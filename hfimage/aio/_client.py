@@ -20,7 +20,7 @@ from ..client import FinalImage, GenerateParams
 from ..errors import HFImageError
 from ..inspection import SpaceDescription
 from ..providers import Provider
-from ..results import Event, Image, Preview
+from ..results import Event, Image, Preview, ZeroGPUQuota
 from ._bridge import EventStream
 
 if TYPE_CHECKING:
@@ -121,6 +121,10 @@ class Client:
         inspect = functools.partial(self._sync.inspect, space, token=token, proxy=proxy, timeout=timeout)
         return await anyio.to_thread.run_sync(inspect, limiter=self._limiter_for())
 
+    async def quota(self, *, timeout: float | None = None) -> ZeroGPUQuota:
+        """The caller's ZeroGPU quota, from the Hub; see ``hfimage.Client.quota()``."""
+        return await anyio.to_thread.run_sync(functools.partial(self._sync.quota, timeout=timeout))
+
     def _limiter_for(self) -> anyio.CapacityLimiter:
         """This client's limiter for the running event loop (a limiter belongs to one loop)."""
         loop = anyio.lowlevel.current_token().native_token
@@ -167,9 +171,14 @@ async def inspect(space: str | Provider, *, token: str | None = None, timeout: f
     return await default_client().inspect(space, token=token, timeout=timeout)
 
 
+async def quota(*, timeout: float | None = None) -> ZeroGPUQuota:
+    """The caller's ZeroGPU quota, with the default async client."""
+    return await default_client().quota(timeout=timeout)
+
+
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
     """Stream one generation with the default async client: ``async with hfimage.aio.stream(...) as events``."""
     return default_client().stream(prompt, **params)
 
 
-__all__ = ["Client", "default_client", "download", "generate", "generate_many", "inspect", "stream"]
+__all__ = ["Client", "default_client", "download", "generate", "generate_many", "inspect", "quota", "stream"]

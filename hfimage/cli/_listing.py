@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core.catalog import CATALOG
-from .._core.quota_memory import QuotaMemory, cache_file
-from .._http.auth import token_from_environment
+from .._core.quota_memory import QuotaMemory, cache_file, zerogpu_key
+from .._http.auth import saved_token
 from .._http.transport import Transport
+from ..client import Client
+from ..errors import HFImageError
 from ..providers import PROVIDERS
 from ._codes import EXIT_OK, EXIT_PROVIDER
 from .health import check
@@ -50,13 +52,14 @@ def list_providers(args: argparse.Namespace) -> int:
     table = [("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")]
     reasons: list[str] = []
     serving = 0
-    token = token_from_environment()
+    token, source = saved_token()
+    shared_rest = cooling.get(zerogpu_key(token))
     transport = Transport()
     with contextlib.closing(transport):
         for cls in PROVIDERS.values():
             provider = cls()
             health = check(provider, transport, timeout=args.timeout, token=token)
-            rest = cooling.get(provider.key)
+            rest = cooling.get(provider.key) or (shared_rest if provider.zerogpu else None)
             if health.reachable:
                 quota = f"resting {rest:.0f} s" if rest else "ok"
                 serving += not rest
@@ -76,10 +79,22 @@ def list_providers(args: argparse.Namespace) -> int:
     width = max(40, shutil.get_terminal_size().columns - 1)
     for number, reason in enumerate(reasons, start=1):
         print(textwrap.fill(reason, width, initial_indent=f"({number}) ", subsequent_indent="    "))
+    print(f"token: from {source}" if source else "token: none (the anonymous ZeroGPU quota of this address)")
+    if token is not None:
+        print(_zerogpu_quota(args.timeout))
     if not serving:
         print("No provider can serve now.", file=sys.stderr)
         return EXIT_PROVIDER
     return EXIT_OK
+
+
+def _zerogpu_quota(timeout: float) -> str:
+    """The ZeroGPU quota line, or why the Hub did not give it (it is not needed to say who can serve)."""
+    try:
+        with Client() as client:
+            return str(client.quota(timeout=timeout))
+    except HFImageError as error:
+        return f"ZeroGPU quota: unknown ({' '.join(str(error).split())})"
 
 
 def print_table(rows: Sequence[Sequence[str]]) -> None:

@@ -10,15 +10,16 @@ from typing import Any
 
 from .. import __version__
 from ..errors import AllProvidersFailedError, HFImageError
-from . import _batch, _generate, _inspect, _listing
+from . import _batch, _generate, _inspect, _listing, _quota
 from ._codes import EXIT_BUG, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, exit_code
 from ._display import HelpFormatter
 
-COMMANDS = ("generate", "batch", "inspect", "models", "providers")
+COMMANDS = ("generate", "batch", "inspect", "models", "providers", "quota")
 
 EPILOG = """exit codes: 0 success, 1 a bug in hfimage, 2 invalid input, 3 quota or rate limit,
 4 provider failure, 5 network failure or timeout, 130 interrupted.
-A Hugging Face token is read from HF_TOKEN; proxies from HTTPS_PROXY / HTTP_PROXY."""
+A Hugging Face token is read from HF_TOKEN, else the file `hf auth login` wrote; proxies from
+HTTPS_PROXY / HTTP_PROXY."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,11 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hfimage {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="{generate,batch,inspect,models,providers}")
+    commands = parser.add_subparsers(title="commands", metavar="{generate,batch,inspect,models,providers,quota}")
     _generate.add_command(commands, EPILOG)
     _batch.add_command(commands, EPILOG)
     _inspect.add_command(commands, EPILOG)
     _listing.add_commands(commands)
+    _quota.add_command(commands)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     return parser
 

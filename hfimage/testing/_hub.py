@@ -28,12 +28,16 @@ class FakeHub(FakeServer):
     """A loopback Hub answering ``GET /api/spaces/{owner}/{name}`` for the spaces added to it.
 
     An unknown id answers 404 as the Hub does; a private space answers 401 unless the request
-    carries its token as ``Authorization: Bearer ...``. ``requests`` lists what it received.
+    carries its token as ``Authorization: Bearer ...``. ``/api/spaces/zero-gpu/quota`` answers
+    ``quota`` to the tokens in ``quota_tokens``, 401 to others. ``requests`` lists what it received.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.spaces: dict[str, SpaceEntry] = {}
+        self.quota: dict[str, object] = {"base": 300, "current": 0, "resetsAt": None, "overquotaUsed": 0}
+        """What ``/api/spaces/zero-gpu/quota`` answers a request that carries a token in ``quota_tokens``."""
+        self.quota_tokens: set[str] = set()
 
     def __enter__(self) -> FakeHub:
         super().__enter__()
@@ -54,6 +58,13 @@ class FakeHub(FakeServer):
         self.spaces[space_id] = SpaceEntry(host, sdk, stage, private, hardware, token)
 
     def handle(self, exchange: Exchange) -> None:
+        if exchange.route == "/api/spaces/zero-gpu/quota":
+            given = exchange.request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if given in self.quota_tokens:
+                exchange.json(self.quota)
+            else:
+                exchange.json({"error": "Invalid credentials in Authorization header"}, status=401)
+            return
         parts = exchange.route.strip("/").split("/")
         if exchange.request.method != "GET" or len(parts) not in (4, 5) or parts[:2] != ["api", "spaces"]:
             exchange.not_found()

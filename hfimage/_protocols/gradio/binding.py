@@ -422,9 +422,9 @@ def _distance(pixels: tuple[int, int] | float | None, target: float, area: int |
 
 
 def _random_seed(slot: Slot | None) -> int:
-    high = slot.spec.maximum if slot is not None and slot.spec.maximum is not None else 2**31 - 1
-    low = slot.spec.minimum if slot is not None and slot.spec.minimum is not None else 0
-    return random.randint(int(low), int(high))  # noqa: S311 - a seed, not a secret
+    low = int(slot.spec.minimum) if slot is not None and slot.spec.minimum is not None else 0
+    high = int(slot.spec.maximum) if slot is not None and slot.spec.maximum is not None else 2**31 - 1
+    return random.randint(low, max(low, high))  # noqa: S311 - a seed, not a secret
 
 
 def _seed_default(value: Any) -> int:

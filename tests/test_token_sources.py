@@ -1,0 +1,132 @@
+"""The token a caller saved, found where huggingface_hub finds it; the ZeroGPU quota it buys, from the Hub."""
+
+import datetime
+import json
+
+import pytest
+
+import hfimage
+from hfimage import AuthenticationError, InvalidRequestError, cli
+from hfimage._http.auth import saved_token
+
+from .helpers import run_hfimage
+
+ENV_TOKEN = "hf_fromenvironment1"
+OLD_ENV_TOKEN = "hf_fromoldvariable2"
+PATH_TOKEN = "hf_fromtokenpath3"
+HOME_TOKEN = "hf_fromhfhome4"
+
+
+@pytest.fixture
+def saved(monkeypatch, tmp_path):
+    """Every place a token can be saved, each holding its own token."""
+    home = tmp_path / "hf-home"
+    home.mkdir()
+    (home / "token").write_text(HOME_TOKEN + "\n")
+    (tmp_path / "elsewhere").write_text(f"  {PATH_TOKEN}  ")
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", OLD_ENV_TOKEN)
+    monkeypatch.setenv("HF_TOKEN", ENV_TOKEN)
+    return tmp_path
+
+
+def test_the_sources_are_read_in_huggingface_hubs_order(saved, monkeypatch):
+    assert saved_token() == (ENV_TOKEN, "HF_TOKEN")
+    monkeypatch.delenv("HF_TOKEN")
+    assert saved_token() == (OLD_ENV_TOKEN, "HUGGING_FACE_HUB_TOKEN")
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN")
+    assert saved_token() == (PATH_TOKEN, f"the token file {saved / 'elsewhere'}")
+    monkeypatch.delenv("HF_TOKEN_PATH")
+    assert saved_token() == (HOME_TOKEN, f"the token file {saved / 'hf-home' / 'token'}")
+    monkeypatch.delenv("HF_HOME")
+    monkeypatch.setenv("HOME", str(saved))
+    (saved / ".cache" / "huggingface").mkdir(parents=True)
+    (saved / ".cache" / "huggingface" / "token").write_text("hf_defaulthome5")
+    assert saved_token() == ("hf_defaulthome5", f"the token file {saved / '.cache' / 'huggingface' / 'token'}")
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
+def test_the_disable_switch_turns_every_implicit_source_off(saved, monkeypatch, value):
+    monkeypatch.setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", value)
+    assert saved_token() == (None, None)
+    assert hfimage.Client().token_source is None
+    assert hfimage.Client(token="hf_given").token_source == "token="
+
+
+def test_an_empty_or_missing_file_means_no_token(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "empty"))
+    (tmp_path / "empty").write_text("\n")
+    assert saved_token() == (None, None)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "missing"))
+    assert saved_token() == (None, None)
+
+
+def test_a_broken_token_file_is_named_never_quoted(monkeypatch, tmp_path):
+    (tmp_path / "token").write_text("hf_two words")
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "token"))
+    with pytest.raises(InvalidRequestError) as caught:
+        hfimage.generate("a cat", provider="BlackForestLabs_Flux1Schnell")
+    assert f"The token file {tmp_path / 'token'} (saved by `hf auth login`) is not a Hugging Face token" in str(
+        caught.value
+    )
+    assert "two words" not in str(caught.value)
+
+
+def test_the_saved_token_reaches_a_space_on_hugging_face_and_is_never_printed(saved, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN")
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN")
+    client = hfimage.Client()
+    plan = client.plan("a cat", provider="BlackForestLabs_Flux1Schnell")
+    assert plan.token == PATH_TOKEN
+    assert client.token_source == f"the token file {saved / 'elsewhere'}"
+    assert PATH_TOKEN not in repr(client)
+    assert f"token_source='the token file {saved / 'elsewhere'}'" in repr(client)
+
+
+def test_providers_check_says_where_the_token_came_from_and_the_quota(saved, fake_providers, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(saved))
+    fake_providers.hub.quota_tokens.add(ENV_TOKEN)
+    fake_providers.hub.quota = {"base": 2400, "current": 600, "resetsAt": "2026-12-02T10:00:00Z"}
+    assert cli.main(["providers", "--check", "--timeout", "3"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert "token: from HF_TOKEN" in lines
+    assert (
+        "ZeroGPU quota: 600 s of 2400 s used (25%), 1800 s left, resets at 2026-12-02 10:00 UTC; token from HF_TOKEN"
+        in lines
+    )
+    assert ENV_TOKEN not in captured.out + captured.err
+
+
+def test_quota_reports_used_total_and_reset(fake_hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", ENV_TOKEN)
+    fake_hub.quota_tokens.add(ENV_TOKEN)
+    fake_hub.quota = {"base": 300, "current": 120.5, "resetsAt": "2026-12-02T10:00:00.000Z", "overquotaUsed": 0}
+    found = hfimage.quota()
+    assert (found.used, found.total, found.left) == (120.5, 300.0, 179.5)
+    assert found.resets_at == datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.timezone.utc)
+    assert found.token_source == "HF_TOKEN"
+    assert fake_hub.requests[-1].headers["Authorization"] == f"Bearer {ENV_TOKEN}"
+    result = run_hfimage("quota", "--json", HF_TOKEN=ENV_TOKEN, HF_ENDPOINT=fake_hub.url)
+    assert json.loads(result.stdout) == {
+        "used": 120.5, "total": 300.0, "resets_at": "2026-12-02T10:00:00+00:00", "token_source": "HF_TOKEN",
+        "left": 179.5,
+    }  # fmt: skip
+
+
+def test_quota_without_a_token_says_how_to_give_one_and_sends_nothing(fake_hub):
+    with pytest.raises(AuthenticationError, match="give a token"):
+        hfimage.quota()
+    assert fake_hub.requests == []
+    result = run_hfimage("quota", HF_ENDPOINT=fake_hub.url)
+    assert result.returncode == 4
+    assert result.stderr.startswith("hfimage: error: The ZeroGPU quota belongs to a Hugging Face account")
+
+
+def test_quota_with_a_token_lacking_the_scope_says_which_scope(fake_hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_noscope")
+    with pytest.raises(AuthenticationError) as caught:
+        hfimage.quota()
+    assert "needs the billing-read scope" in str(caught.value)
+    assert "hf_noscope" not in repr(caught.value)
