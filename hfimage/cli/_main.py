@@ -18,8 +18,8 @@ COMMANDS = ("generate", "batch", "inspect", "models", "providers", "quota")
 
 EPILOG = """exit codes: 0 success, 1 a bug in hfimage, 2 invalid input, 3 quota or rate limit,
 4 provider failure, 5 network failure or timeout, 130 interrupted.
-A Hugging Face token is read from HF_TOKEN, else the file `hf auth login` wrote; proxies from
-HTTPS_PROXY / HTTP_PROXY."""
+A Hugging Face token is read from HF_TOKEN, else the file `hf auth login` wrote;
+proxies from HTTPS_PROXY / HTTP_PROXY."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
