@@ -14,6 +14,7 @@
     │   ├── SpaceNotRunningError                 paused, stopped, building or broken space; stage
     │   └── RateLimitError                       HTTP 429; retry_after
     ├── AuthenticationError                      HTTP 401/403: private or gated space, wrong token
+    │   └── BrowserCheckError                    a site that lets only a logged-in browser in (Cloudflare)
     ├── ProtocolError                            an answer hfimage does not understand
     │   └── BrokenImageError (also OSError)      image bytes that cannot be decoded
     ├── ConnectionError (also builtins')         the network failed; reason
@@ -148,6 +149,11 @@ class RateLimitError(ServiceUnavailableError):
 
 class AuthenticationError(HFImageError):
     """The service refused access (HTTP 401/403): the space is private or gated, or the token is wrong."""
+
+
+class BrowserCheckError(AuthenticationError):
+    """The service answered with Cloudflare's browser check: only a logged-in browser gets through, and
+    hfimage cannot pass it (ImageLabs since 2025)."""
 
 
 class MissingExtraError(HFImageError, ImportError):
@@ -292,6 +298,7 @@ __all__ = [
     "Attempt",
     "AuthenticationError",
     "BrokenImageError",
+    "BrowserCheckError",
     "CallCancelledError",
     "ConnectionError",
     "GPUDurationError",

@@ -206,3 +206,32 @@ def test_a_server_error_reply_from_the_fake_is_typed():
         with hfimage.Client() as client, pytest.raises(RateLimitError) as caught:
             client.generate("a red fox", provider=ImageLabs(url=server.url))
     assert caught.value.retry_after == 12.0
+
+
+CLOUDFLARE_PAGE = (
+    '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>'
+    '<meta http-equiv="refresh" content="390"><script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1">'
+    "</script></head><body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>"
+)
+
+
+@pytest.mark.parametrize("status", [403, 503])
+def test_cloudflares_browser_check_is_said_plainly_after_one_request(status):
+    with FakeImageLabs() as site, hfimage.Client() as client:
+        site.script(Reply(status, CLOUDFLARE_PAGE, "text/html", headers={"cf-mitigated": "challenge"}))
+        with pytest.raises(hfimage.BrowserCheckError) as caught:
+            client.generate("a cat", provider=ImageLabs(url=site.url))
+    assert str(caught.value) == (
+        f"ImageLabs now lets only a logged-in browser in: its answer is Cloudflare's browser check (HTTP {status}), "
+        "which hfimage cannot pass. Use another model, e.g. the default."
+    )
+    assert isinstance(caught.value, hfimage.AuthenticationError)
+    assert [request.route for request in site.requests] == ["/txt2img"]
+
+
+def test_a_plain_refusal_is_not_taken_for_the_browser_check():
+    with FakeImageLabs() as site, hfimage.Client() as client:
+        site.script(Reply(503, {"detail": "busy"}))
+        with pytest.raises(hfimage.ServiceUnavailableError) as caught:
+            client.generate("a cat", provider=ImageLabs(url=site.url))
+    assert not isinstance(caught.value, hfimage.BrowserCheckError)

@@ -8,6 +8,7 @@ generation); a poll that fails in passing is retried within the deadline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,15 @@ from .._core.server_data import reading
 from .._core.text import excerpt, plain
 from .._http.transport import Channel
 from .._http.urls import server_id, server_url
-from ..errors import ConnectionError, ProtocolError, ProviderError, ServiceUnavailableError, TimeoutError
+from ..errors import (
+    AuthenticationError,
+    BrowserCheckError,
+    ConnectionError,
+    ProtocolError,
+    ProviderError,
+    ServiceUnavailableError,
+    TimeoutError,
+)
 from ..results import Event, Status
 from .output import Output
 from .poll import PollSchedule, polls
@@ -55,6 +64,18 @@ def read_progress(answer: Any, provider: str) -> Progress:
     return Progress("running", plain(status))
 
 
+_BROWSER_CHECK = re.compile(
+    r"just a moment|checking your browser|enable javascript and cookies|verify you are human|cloudflare",
+    re.IGNORECASE,
+)
+"""Words of Cloudflare's challenge page that survive the page's tags being stripped."""
+
+
+def is_browser_check(page: str) -> bool:
+    """Whether an answer is Cloudflare's browser check (a challenge page) rather than the API's own."""
+    return _BROWSER_CHECK.search(page) is not None
+
+
 def headers_for(site: str) -> dict[str, str]:
     """The browser-like headers the ImageLabs API expects."""
     return {
@@ -78,7 +99,18 @@ def run_task(
     """Start one task and poll it: Status events while it runs, then the final image, or a typed error."""
     headers = headers_for(site)
     who = channel.provider
-    started = channel.post_json(f"{site}/txt2img", body, headers=headers)
+    try:
+        started = channel.post_json(f"{site}/txt2img", body, headers=headers)
+    except (AuthenticationError, ServiceUnavailableError, ProtocolError) as refused:
+        if refused.status_code in (403, 429, 503) and is_browser_check(refused.detail or ""):
+            raise BrowserCheckError(
+                f"{who} now lets only a logged-in browser in: its answer is Cloudflare's browser check "
+                f"(HTTP {refused.status_code}), which hfimage cannot pass. Use another model, e.g. the default.",
+                provider=who,
+                status_code=refused.status_code,
+                url=refused.url,
+            ) from refused
+        raise
     task_id = started.get("task_id") if isinstance(started, dict) else None
     if task_id is None or task_id == "":
         raise ProtocolError(f"{who} did not start the task (no task_id): {excerpt(str(started))!r}", provider=who)
