@@ -100,8 +100,8 @@ class Hub:
         """True for huggingface.co itself, whose spaces are found at ``space_host()`` without asking."""
         return self.url == DEFAULT_HUB
 
-    def record(self, channel: Channel, space_id: str) -> SpaceRecord:
-        """The Hub's record of a space, asked once per client.
+    def record(self, channel: Channel, space_id: str, *, fresh: bool = False) -> SpaceRecord:
+        """The Hub's record of a space, asked once per client (again with ``fresh``: its stage may change).
 
         Raises SpaceNotFoundError, AuthenticationError (private, without a token that can see
         it), or what reaching the Hub raises.
@@ -109,7 +109,7 @@ class Hub:
         hub = self.url
         with self._lock:
             known = self._records.get((hub, space_id))
-        if known is not None:
+        if known is not None and not fresh:
             return known
         asking = dataclasses.replace(channel, credential=_credential(channel.credential, hub))
         try:

@@ -26,12 +26,18 @@ from ..errors import (
     ProviderError,
     QuotaExceededError,
     ServiceUnavailableError,
+    SpaceNotRunningError,
     TimeoutError,
 )
-from ..results import Event
+from ..results import Event, Notice
 from .base import Job, Provider, RunContext
 
 log = logging.getLogger("hfimage")
+
+WAKING_STAGES = frozenset({"SLEEPING", "APP_STARTING"})
+"""Stages a space leaves by itself: hfimage waits for it (within the deadline) instead of failing."""
+WAKE_POLL_SECONDS = 5.0
+"""How often a waking space is asked whether it answers yet."""
 
 
 class Space(Provider):
@@ -118,7 +124,14 @@ class Space(Provider):
     def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
         if job.request is None:
             raise InvalidRequestError(f"{self.name}: this job was not prepared by this provider.")
-        root, space, remembered = self._describe(context)
+        try:
+            root, space, remembered = self._describe(context)
+        except SpaceNotRunningError as asleep:
+            if asleep.stage not in WAKING_STAGES:
+                raise
+            yield Notice(self.name, f"waking the space up (the Hub says {asleep.stage}); this takes a minute or two",
+                         "info")  # fmt: skip
+            root, space, remembered = self._wake(context)
         if not (self._bound is not None and self._bound[0] is space) and self._signed(space) is None:
             space = context.spaces.get(context.channel, root, named=True)
         binding, filled = self.inputs_for(space, job.request)
@@ -127,9 +140,15 @@ class Space(Provider):
             for item in self._sized(self._route(binding.endpoint, filled.values, context, space), filled):
                 pictures += isinstance(item, Output)
                 yield item
-        except (ProtocolError, ProviderError) as failure:
+        except (ProtocolError, ProviderError, ServiceUnavailableError) as failure:
+            if pictures or isinstance(failure, QuotaExceededError):
+                raise
+            if _not_an_app(failure) and self.space_id is not None:
+                self._explain(context, failure)  # raises what the Hub says: paused, stopped, failed...
+            if isinstance(failure, ServiceUnavailableError):
+                raise
             context.spaces.forget(root)  # the app may have changed: the next call reads it again
-            if not remembered or pictures or isinstance(failure, QuotaExceededError):
+            if not remembered:
                 raise
             yield from self._run_changed(job.request, context, root, space, binding, failure)
 
@@ -236,7 +255,7 @@ class Space(Provider):
         not Gradio, paused...), and found again where the Hub says it is.
         """
         want_names = self.signature is None if named is None else named
-        root = self.url if self._pinned or context.hub.is_default or self.space_id is None else None
+        root = None if self._uses_hub(context) else self.url
         try:
             if root is None:
                 root = self._hub_root(context)
@@ -251,18 +270,36 @@ class Space(Provider):
             log.info("%s: the Hub says it runs at %s", self.name, record.host)
             return record.host, context.spaces.get(context.channel, record.host, named=want_names), False
 
+    def _wake(self, context: RunContext) -> tuple[str, SpaceInfo, bool]:
+        """Ask the app again every few seconds until it answers as a Gradio app, within the call's deadline."""
+        channel = context.channel
+        while True:
+            channel.deadline.check("waiting for the space to wake up", self.name)
+            channel.sleep(min(WAKE_POLL_SECONDS, channel.deadline.remaining()))
+            try:
+                root = self._hub_root(context) if self._uses_hub(context) else self.url
+                return root, context.spaces.get(channel, root, named=self.signature is None), False
+            except (ProtocolError, ServiceUnavailableError, ConnectionError):
+                continue  # still starting: the proxy's page, a 5xx, or nothing listening yet
+
     def _explain(self, context: RunContext, failure: HFImageError) -> SpaceRecord:
         """The space's Hub record, raising the typed error it implies; ``failure`` when the Hub cannot say."""
         try:
-            record = context.hub.record(context.channel, str(self.space_id))
+            record = context.hub.record(context.channel, str(self.space_id), fresh=True)
         except (ProtocolError, ServiceUnavailableError, ConnectionError, TimeoutError):
             raise failure from None
         check_usable(record)
         return record
 
+    def _uses_hub(self, context: RunContext) -> bool:
+        """Whether the app's address comes from the Hub: an id, on a Hub other than huggingface.co."""
+        return not (self._pinned or context.hub.is_default or self.space_id is None)
+
     def _hub_root(self, context: RunContext) -> str:
+        """The host the Hub gives; a space it calls asleep or starting is tried anyway (it may be up by now)."""
         record = context.hub.record(context.channel, str(self.space_id))
-        check_usable(record)
+        if record.stage not in WAKING_STAGES:
+            check_usable(record)
         if record.host is None:
             raise ProtocolError(f"The Hub gave no host for {self.space_id!r}.", provider=self.name)
         return record.host
@@ -293,6 +330,11 @@ class Space(Provider):
         if type(self) is Space:
             return f"Space({self.space_id or self.url!r})"
         return super().__repr__()
+
+
+def _not_an_app(failure: HFImageError) -> bool:
+    """Whether an answer came from something other than a running Gradio app: the proxy's 404 or 5xx page."""
+    return failure.status_code == 404 or (failure.status_code or 0) >= 500
 
 
 def _space_argument(space: object, url: object) -> str | None:
