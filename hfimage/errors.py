@@ -12,6 +12,7 @@
     │   └── GPUDurationError                     the job needs more GPU time than the caller's tier allows
     ├── ServiceUnavailableError                  sleeping or building space, full queue, 5xx
     │   ├── SpaceNotRunningError                 paused, stopped, building or broken space; stage
+    │   ├── ReplicaMismatchError                 a request reached another replica than the job's
     │   └── RateLimitError                       HTTP 429; retry_after
     ├── AuthenticationError                      HTTP 401/403: private or gated space, wrong token
     │   └── BrowserCheckError                    a site that lets only a logged-in browser in (Cloudflare)
@@ -137,6 +138,11 @@ class SpaceNotRunningError(ServiceUnavailableError):
     def __init__(self, message: str, *, stage: str | None = None, **facts: Any) -> None:
         super().__init__(message, **facts)
         self.stage = stage
+
+
+class ReplicaMismatchError(ServiceUnavailableError):
+    """A space that runs several replicas answered from one that does not know the job ("Event not found
+    in queue"): the request was routed away from the replica that holds it."""
 
 
 class RateLimitError(ServiceUnavailableError):
@@ -311,6 +317,7 @@ __all__ = [
     "ProviderError",
     "QuotaExceededError",
     "RateLimitError",
+    "ReplicaMismatchError",
     "SaveError",
     "SaveFileExistsError",
     "SaveIsADirectoryError",

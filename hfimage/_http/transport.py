@@ -179,6 +179,11 @@ class Transport:
         """The connect and read timeouts, in seconds."""
         return self.connect_timeout, self.read_timeout
 
+    def forget_cookies(self, url: str) -> None:
+        """Drop the cookies of ``url``'s host, e.g. the one that tied its requests to a replica."""
+        with contextlib.suppress(KeyError):  # it set none
+            self._session.cookies.clear(domain=host_of(url))
+
     def close(self) -> None:
         self._session.close()
 
@@ -337,6 +342,10 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
     return sock if isinstance(sock, socket.socket) else None
 
 
+REPLICA_HEADER = "X-Proxied-Replica"
+"""The header Hugging Face's proxy names the replica that answered with, for spaces that run several."""
+
+
 @dataclass(frozen=True)
 class Channel:
     """Everything one call needs to talk to one provider: transport, deadline, token and proxy."""
@@ -348,6 +357,8 @@ class Channel:
     proxy: str | None = None
     cancellation: Cancellation | None = None
     watch: Watch = field(init=False, repr=False, compare=False)
+    replica: list[str] = field(default_factory=list, repr=False, compare=False)
+    """The replica (``X-Proxied-Replica``) that answered this channel's latest request, if a proxy said."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "watch", Watch(self.deadline, self.cancellation))
@@ -358,7 +369,7 @@ class Channel:
         return self.credential.token if self.credential is not None else None
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        return self.transport.request(
+        response = self.transport.request(
             method,
             url,
             watch=self.watch,
@@ -367,6 +378,10 @@ class Channel:
             proxy=self.proxy,
             **kwargs,
         )
+        replica = response.headers.get(REPLICA_HEADER)
+        if replica:
+            self.replica[:] = [replica]
+        return response
 
     def get_json(self, url: str) -> Any:
         return read_json(self.request("GET", url), self.provider, self.secret)

@@ -25,6 +25,7 @@ from ..errors import (
     ProtocolError,
     ProviderError,
     QuotaExceededError,
+    ReplicaMismatchError,
     ServiceUnavailableError,
     SpaceNotRunningError,
     TimeoutError,
@@ -305,6 +306,23 @@ class Space(Provider):
         return record.host
 
     def _route(
+        self, endpoint: Endpoint, values: Sequence[Any], context: RunContext, space: SpaceInfo
+    ) -> Iterator[Output | Event]:
+        """Run the job; when a replica that does not hold it answers, once more on a fresh session."""
+        pictures = 0
+        try:
+            for item in self._route_once(endpoint, values, context, space):
+                pictures += isinstance(item, Output)
+                yield item
+        except ReplicaMismatchError:
+            if pictures:
+                raise
+            log.info("%s: the job was lost between replicas; sending it again on a fresh session", self.name)
+            context.channel.transport.forget_cookies(space.root)
+            context.channel.replica.clear()
+            yield from self._route_once(endpoint, values, context, space)
+
+    def _route_once(
         self, endpoint: Endpoint, values: Sequence[Any], context: RunContext, space: SpaceInfo
     ) -> Iterator[Output | Event]:
         if context.protocol == "call" or (context.protocol == "auto" and not offers_queue(space, endpoint)):

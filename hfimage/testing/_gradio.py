@@ -164,7 +164,7 @@ class FakeSpace(FakeServer):
         return app_info(self.signature)
 
     def handle(self, exchange: Exchange) -> None:
-        method, route, prefix = exchange.request.method, exchange.route, self.prefix
+        method, route, prefix = exchange.request.method, _off_replica(exchange.route), self.prefix
         if method == "GET" and route == "/config":
             exchange.json(self.config())
         elif method == "GET" and route == f"{prefix}/info":
@@ -254,6 +254,13 @@ class FakeSpace(FakeServer):
         finally:
             with self._lock:
                 self.active -= 1
+
+
+def _off_replica(route: str) -> str:
+    """A route as the app sees it: a proxy pins URLs to a replica with a ``/--replicas/{id}`` prefix."""
+    if route.startswith("/--replicas/"):
+        return "/" + route.split("/", 3)[3] if route.count("/") >= 3 else "/"
+    return route
 
 
 def app_config(signature: Signature, version: str = GRADIO_6) -> dict[str, Any]:

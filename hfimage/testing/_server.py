@@ -137,6 +137,8 @@ class FakeServer(abc.ABC):
         """When set, every request gets this answer: a sleeping or broken server."""
         self.faults: list[Fault] = []
         """Faults in force, first match wins; see ``inject()``."""
+        self.headers: dict[str, str] = {}
+        """Headers added to every answer, e.g. ``{"X-Proxied-Replica": "r1"}``."""
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
@@ -189,8 +191,15 @@ def _replace_times(fault: Fault, times: int) -> Fault:
 class Exchange:
     """One request being answered: what was asked, and ways to answer it."""
 
-    def __init__(self, handler: BaseHTTPRequestHandler, request: RecordedRequest, fault: Fault | None = None) -> None:
+    def __init__(
+        self,
+        handler: BaseHTTPRequestHandler,
+        request: RecordedRequest,
+        fault: Fault | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self._handler = handler
+        self._headers = dict(headers or {})
         self.request = request
         self.route = request.route
         self._close_delimited = fault is not None and fault.close_delimited
@@ -204,7 +213,7 @@ class Exchange:
             self._handler.close_connection = True
         else:
             self._handler.send_header("Content-Length", str(len(data)))
-        for name, value in (reply.headers or {}).items():
+        for name, value in {**self._headers, **(reply.headers or {})}.items():
             self._handler.send_header(name, value)
         self._handler.end_headers()
         self._handler.wfile.write(data)
@@ -224,6 +233,8 @@ class Exchange:
             self._handler.close_connection = True
         else:
             self._handler.send_header("Transfer-Encoding", "chunked")
+        for name, value in self._headers.items():
+            self._handler.send_header(name, value)
         self._handler.end_headers()
 
     def chunk(self, data: bytes) -> None:
@@ -272,9 +283,9 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile = _FaultyWriter(plain, self.connection, fault)  # type: ignore[assignment]
             try:
                 if server.outage is not None:
-                    Exchange(self, request, fault).reply(server.outage)
+                    Exchange(self, request, fault, server.headers).reply(server.outage)
                     return
-                server.handle(Exchange(self, request, fault))
+                server.handle(Exchange(self, request, fault, server.headers))
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
             finally:

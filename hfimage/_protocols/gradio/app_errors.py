@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from ..._core.text import plain
-from ...errors import GPUDurationError, HFImageError, ProviderError, QuotaExceededError, ServiceUnavailableError
+from ...errors import (
+    GPUDurationError,
+    HFImageError,
+    ProviderError,
+    QuotaExceededError,
+    ReplicaMismatchError,
+    ServiceUnavailableError,
+)
 from .zerogpu import SHARED, Failure, classify, retry_after
 
 PENDING_WAIT = 30.0
@@ -32,6 +41,8 @@ def app_error(detail: str | None, provider: str, *, title: str | None = None, an
             provider=provider,
         )
     said = f"{provider}: {text or title}".rstrip(". ") + "."
+    if _LOST.search(text):
+        return lost_job(provider)
     if kind is None:
         return ProviderError(f"{provider} failed: {text}", provider=provider)
     if kind is Failure.BUSY:
@@ -54,6 +65,19 @@ def app_error(detail: str | None, provider: str, *, title: str | None = None, an
         advice = _ANONYMOUS if anonymous else _SHARED
     when = "" if wait is None else f" (retry after {wait:.0f} s)"
     return QuotaExceededError(f"{said}{when} {advice}", provider=provider, retry_after=wait, shared=kind in SHARED)
+
+
+_LOST = re.compile(r"(?:event|session) not found", re.IGNORECASE)
+
+
+def lost_job(provider: str) -> ReplicaMismatchError:
+    """The error for a job its space no longer knows: most often a request routed to another replica."""
+    return ReplicaMismatchError(
+        f"{provider} lost the job: the answer came from a replica of the space that does not hold it "
+        '("Event not found in queue"). Try again; hfimage keeps each space\'s cookies so that its requests '
+        "reach one replica.",
+        provider=provider,
+    )
 
 
 def _unquote(text: str) -> str:

@@ -30,6 +30,7 @@ def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any
     started = channel.post_json(space.api_url(f"/call/{api_name}"), {"data": list(inputs)})
     event_id = event_id_of(started, channel.provider)
     with channel.event_stream(space.api_url(f"/call/{api_name}/{event_id}")) as body:
+        space = space.on_replica(channel.replica)
         events = sse_events(body, channel.provider, channel.secret)
         with reading(channel.provider, "an event"):
             read = _read_events(events, space, channel.provider, anonymous=channel.credential is None)

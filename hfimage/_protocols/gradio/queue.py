@@ -24,7 +24,7 @@ from ..._http.transport import Channel
 from ...errors import ProtocolError, ServiceUnavailableError
 from ...results import Event, Notice, Progress, Queued, Started
 from ..output import Output, PreviewHold, finishing
-from .app_errors import app_error
+from .app_errors import app_error, lost_job
 from .diff import apply_diff
 from .outputs import decode, event_id_of, image_and_seed
 from .space import Endpoint, SpaceInfo
@@ -57,11 +57,19 @@ def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequenc
 def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> Iterator[Output | Event]:
     """Follow a joined job on its session's stream: progress, previews, then the final image."""
     url = space.api_url("/queue/data?" + urlencode({"session_hash": session}))
-    with channel.event_stream(url) as body:
-        messages = (decode(data, channel.provider) for _, data in sse_events(body, channel.provider, channel.secret))
-        with reading(channel.provider, "a queue message"):
-            followed = _follow(messages, space, event_id, channel.provider, anonymous=channel.credential is None)
-            yield from finishing(followed, body.finish)
+    try:
+        with channel.event_stream(url) as body:
+            space = space.on_replica(channel.replica)
+            messages = (
+                decode(data, channel.provider) for _, data in sse_events(body, channel.provider, channel.secret)
+            )
+            with reading(channel.provider, "a queue message"):
+                followed = _follow(messages, space, event_id, channel.provider, anonymous=channel.credential is None)
+                yield from finishing(followed, body.finish)
+    except ProtocolError as refused:
+        if refused.status_code == 404:  # the session is unknown where the stream's request landed
+            raise lost_job(channel.provider) from refused
+        raise
 
 
 def _follow(
@@ -89,6 +97,8 @@ def _follow(
         elif kind == "process_completed":
             yield from _completed(message, space, provider, hold, anonymous=anonymous)
             return
+        elif kind == "unexpected_error" and "not found" in str(message.get("message")).lower():
+            raise lost_job(provider)
         elif kind == "unexpected_error":
             raise ServiceUnavailableError(
                 f"{provider} had an unexpected error: {plain(str(message.get('message') or 'no details'))}",

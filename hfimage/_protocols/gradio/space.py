@@ -7,6 +7,7 @@ Read from the app's ``/config`` (layout, limits, defaults) and, where names are 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..._core.server_data import reading
-from ..._http.urls import file_path_problem, server_url
+from ..._http.urls import file_path_problem, server_id, server_url
 from ...errors import InvalidRequestError, ProtocolError
 
 GRADIO5_PREFIX = "/gradio_api"
@@ -70,6 +71,12 @@ class SpaceInfo:
     """The app's event protocol, e.g. ``sse_v3``; None when unknown."""
     named: bool = False
     """True once the inputs carry the app's parameter names (from ``/info``)."""
+    replica: str | None = None
+    """The replica of a multi-replica space that answered a job (``X-Proxied-Replica``)."""
+
+    def on_replica(self, seen: list[str]) -> SpaceInfo:
+        """This app as seen from the replica a channel last reached, if a proxy named one."""
+        return dataclasses.replace(self, replica=seen[0]) if seen else self
 
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
@@ -77,7 +84,9 @@ class SpaceInfo:
     def file_url(self, path: str, who: str) -> str:
         """Where a file the app produced can be downloaded; built from its path, not its (often wrong) url.
 
-        Raises ProtocolError for a path or URL that could lead elsewhere than the app's files.
+        On a known ``replica``, the URL is pinned to it (``/--replicas/{id}/...``), so it works
+        outside hfimage too. Raises ProtocolError for a path, URL or replica id that could lead
+        elsewhere than the app's files.
         """
         if path.startswith(("http://", "https://")):
             return server_url(path, who)
@@ -86,7 +95,8 @@ class SpaceInfo:
             raise ProtocolError(
                 f"{who} sent a file path hfimage will not fetch ({problem}): {path[:100]!r}", provider=who
             )
-        return self.api_url("/file=" + quote(path, safe="/"))
+        pinned = f"/--replicas/{server_id(self.replica, 'a replica id', who)}" if self.replica else ""
+        return f"{self.root}{pinned}{self.api_prefix}/file=" + quote(path, safe="/")
 
 
 def parse_config(root: str, config: Any, provider: str | None = None) -> SpaceInfo:
