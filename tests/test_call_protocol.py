@@ -16,6 +16,7 @@ from hfimage import (
     ProviderError,
     QuotaExceededError,
     RateLimitError,
+    ReplicaMismatchError,
     ServiceUnavailableError,
 )
 from hfimage.providers import BlackForestLabs_Flux1Schnell
@@ -105,7 +106,7 @@ def test_without_a_reported_seed_the_given_seed_is_kept(rsps, client):
         (None, ProviderError, "failed and did not say why"),
         ({"error": None, "title": "Error", "visible": True, "duration": 10}, ProviderError, "did not say why"),
         ({"error": "CUDA out of memory", "title": "Error"}, ProviderError, "failed: CUDA out of memory"),
-        ("404: Session not found.", ProviderError, "failed: 404: Session not found."),
+        ("404: Session not found.", ReplicaMismatchError, "lost the job"),
         ("Server stopped unexpectedly.", ProviderError, "failed: Server stopped unexpectedly."),
         (
             {"error": "You have exceeded your free ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12."},

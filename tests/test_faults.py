@@ -23,6 +23,7 @@ from hfimage import (
     ProviderError,
     QuotaExceededError,
     RateLimitError,
+    ReplicaMismatchError,
     ServiceUnavailableError,
     TimeoutError,
 )
@@ -77,7 +78,8 @@ class Case:
 CASES = [
     Case("null error", lambda s: s.script([error(None)]), ProviderError),
     Case("dict error", lambda s: s.script([error({"error": "CUDA out of memory"})]), ProviderError),
-    Case("string error", lambda s: s.script([error("404: Session not found.")]), ProviderError),
+    Case("string error", lambda s: s.script([error("Server stopped unexpectedly.")]), ProviderError),
+    Case("job lost twice", lambda s: s.script(*[[error("404: Session not found.")]] * 2), ReplicaMismatchError),
     *[
         Case(
             f"quota wording {index}",

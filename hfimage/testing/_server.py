@@ -224,16 +224,16 @@ class Exchange:
     def not_found(self) -> None:
         self.json({"detail": "Not Found"}, status=404)
 
-    def start_chunks(self, content_type: str) -> None:
+    def start_chunks(self, content_type: str, *, status: int = 200, headers: Mapping[str, str] | None = None) -> None:
         """Start a streamed answer: chunked, or close-delimited under such a fault."""
-        self._handler.send_response(200)
+        self._handler.send_response(status)
         self._handler.send_header("Content-Type", content_type)
         if self._close_delimited:
             self._handler.send_header("Connection", "close")
             self._handler.close_connection = True
         else:
             self._handler.send_header("Transfer-Encoding", "chunked")
-        for name, value in self._headers.items():
+        for name, value in {**self._headers, **(headers or {})}.items():
             self._handler.send_header(name, value)
         self._handler.end_headers()
 
