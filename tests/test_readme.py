@@ -134,13 +134,16 @@ def command_lines():
 
 
 def test_the_readme_has_command_lines():
-    assert len(command_lines()) == 11
+    assert len(command_lines()) == 12
 
 
 @pytest.mark.parametrize("line", command_lines())
 def test_each_command_line_runs(line, fake_providers, monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_TOKEN", "hf_readmetoken1")
+    fake_providers.hub.quota_tokens.add("hf_readmetoken1")
+    fake_providers.hub.quota = {"base": 300, "current": 45, "resetsAt": "2026-12-02T10:00:00Z"}
     (tmp_path / "prompts.txt").write_text("a red fox\na blue fox\n")
     piped, _, command = line.rpartition("|")
     command, _, redirect = command.partition(">")
@@ -201,5 +204,6 @@ COMMAND_EFFECTS = {
     "--space Qwen/Qwen-Image": [_saved("qwen-fox.webp", "webp"), _sent("Qwen/Qwen-Image", aspect_ratio="3:4")],
     "inspect Tongyi-MAI/Z-Image-Turbo": [_printed("endpoint /generate", "cannot take: negative_prompt")],
     "hfimage models": [_printed("z-image-turbo", "Tongyi-MAI/Z-Image-Turbo, mrfakename/Z-Image-Turbo")],
-    "providers --check": [_printed("BlackForestLabs_Flux1Schnell", "ok")],
+    "providers --check": [_printed("BlackForestLabs_Flux1Schnell", "ok", "token: from HF_TOKEN")],
+    "hfimage quota": [_printed("ZeroGPU quota: 45 s of 300 s used (15%), 255 s left, resets at 2026-12-02 10:00 UTC")],
 }  # fmt: skip
