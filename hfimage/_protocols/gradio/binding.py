@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -459,11 +459,3 @@ def _check_values(binding: Binding, filled: Filled, who: str) -> None:
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
-
-
-def named_values(binding: Binding, values: Sequence[Any]) -> dict[str, Any]:
-    """The values by input name, for messages and tests."""
-    return {
-        slot.spec.name or f"input {index}": value
-        for index, (slot, value) in enumerate(zip(binding.slots, values, strict=True))
-    }
