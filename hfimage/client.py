@@ -223,13 +223,17 @@ class Client:
             raise InvalidRequestError(f"{provider.name} is not a Gradio space: only spaces can be inspected.")
         call_token = check_token(token, "token=") or self._token or token_from_environment()
         credential = provider.credential(call_token)
-        deadline = Deadline(_check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT)
+        deadline = self._lookup_deadline(timeout)
         channel = Channel(self._transport, deadline, provider.name, credential, _check_proxy(proxy) or self.proxy)
         try:
             info, binding = provider.describe(RunContext(channel, self._spaces, self._hub, self.protocol))
         except HFImageError as error:
             raise handed_over(error, {credential.token} if credential else set()) from error.__cause__
         return describe(provider.name, info, binding, frozenset(provider.defaults))
+
+    def _lookup_deadline(self, timeout: object) -> Deadline:
+        """The deadline of a look-up that runs no job (``inspect()``, ``quota()``)."""
+        return Deadline(_check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT)
 
     @property
     def token_source(self) -> str | None:
@@ -249,7 +253,7 @@ class Client:
                 "The ZeroGPU quota belongs to a Hugging Face account: give a token (token=, HF_TOKEN, or "
                 "`hf auth login`) to see it. Without one, calls share the anonymous quota of your address."
             )
-        deadline = Deadline(_check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT)
+        deadline = self._lookup_deadline(timeout)
         channel = Channel(self._transport, deadline, "the Hub", Credential(token), self.proxy)
         try:
             found = self._hub.zerogpu_quota(channel)

@@ -111,9 +111,8 @@ class Hub:
             known = self._records.get((hub, space_id))
         if known is not None and not fresh:
             return known
-        asking = dataclasses.replace(channel, credential=_credential(channel.credential, hub))
         try:
-            answer = asking.get_json(f"{hub}/api/spaces/{space_id}")
+            answer = _to_hub(channel, hub).get_json(f"{hub}/api/spaces/{space_id}")
         except AuthenticationError as refused:
             raise _private(space_id, channel, refused) from refused
         except ProtocolError as failed:
@@ -138,9 +137,8 @@ class Hub:
         billing-read scope), ProtocolError for an answer of another shape.
         """
         hub = self.url
-        asking = dataclasses.replace(channel, credential=_credential(channel.credential, hub))
         try:
-            answer = asking.get_json(f"{hub}/api/spaces/zero-gpu/quota")
+            answer = _to_hub(channel, hub).get_json(f"{hub}/api/spaces/zero-gpu/quota")
         except AuthenticationError as refused:
             raise AuthenticationError(
                 f"The Hub refused to show the ZeroGPU quota for this token (HTTP {refused.status_code}): a "
@@ -165,11 +163,12 @@ def _checked(url: str, source: str) -> str:
     return chosen
 
 
-def _credential(credential: Credential | None, hub: str) -> Credential | None:
-    """The caller's token reaches the Hub when it is Hugging Face's, or one the user chose (a mirror, a fake)."""
-    if credential is None:
-        return None
-    return Credential(credential.token, own_origin=None if hub == DEFAULT_HUB else origin(hub))
+def _to_hub(channel: Channel, hub: str) -> Channel:
+    """The channel, its token scoped to the Hub: Hugging Face's, or one the user chose (a mirror, a fake)."""
+    if channel.credential is None:
+        return channel
+    scoped = Credential(channel.credential.token, own_origin=None if hub == DEFAULT_HUB else origin(hub))
+    return dataclasses.replace(channel, credential=scoped)
 
 
 def _private(space_id: str, channel: Channel, refused: AuthenticationError) -> AuthenticationError:
