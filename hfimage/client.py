@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._core.batch import check_count, run_many
 from ._core.cancel import Cancellation
 from ._core.catalog import CATALOG, DEFAULT_CHAIN, ModelInfo, find_model
 from ._core.deadline import Deadline
+from ._core.disk_cache import DiskCache, cache_folder
 from ._core.lazy import Lazy
 from ._core.quota_memory import QuotaMemory, zerogpu_key
 from ._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
@@ -112,7 +115,9 @@ class Client:
     it at once. ``hub_url`` is the
     Hugging Face Hub to ask about spaces named by id (default: ``HF_ENDPOINT``, else
     https://huggingface.co); the token goes there only when it is Hugging Face's or chosen by
-    you. Use it as a context manager, or call ``close()``.
+    you. ``cache`` keeps what spaces and the Hub said of themselves on disk for a day, so a new
+    process need not ask again: in ``$HFIMAGE_CACHE`` (default ``~/.cache/hfimage``) when True,
+    in the folder given, or nowhere when False. Use it as a context manager, or call ``close()``.
     """
 
     def __init__(
@@ -125,14 +130,16 @@ class Client:
         max_connections: int = POOL_SIZE,
         quota: QuotaMemory | None = None,
         hub_url: str | None = None,
+        cache: bool | str | os.PathLike[str] = True,
     ) -> None:
         self._token = check_token(token, "token=")
+        disk = _disk_cache(cache)
         self.proxy = _check_proxy(proxy)
         self.timeout = _check_timeout(timeout)
         self.protocol = _check_protocol(protocol)
         self._transport = Transport(max_connections=check_count("max_connections", max_connections))
-        self._spaces = SpaceDirectory()
-        self._hub = Hub(hub_url)
+        self._spaces = SpaceDirectory(disk)
+        self._hub = Hub(hub_url, disk)
         self._quota = quota if quota is not None else QuotaMemory()
         self._on_zerogpu: set[str] = set()
         """Providers found on ZeroGPU by their errors."""
@@ -472,6 +479,16 @@ def _check_proxy(proxy: object) -> str | None:
     if not isinstance(proxy, str) or "://" not in proxy:
         raise InvalidRequestError(f"proxy must be a URL such as 'http://127.0.0.1:3128'; got {proxy!r}.")
     return proxy
+
+
+def _disk_cache(cache: object) -> DiskCache | None:
+    if cache is True:
+        return DiskCache(cache_folder())
+    if cache is False:
+        return None
+    if isinstance(cache, (str, os.PathLike)) and str(cache).strip():
+        return DiskCache(Path(cache).expanduser())
+    raise InvalidRequestError(f"cache must be True, False or a folder's path; got {cache!r}.")
 
 
 def _check_timeout(timeout: object) -> float | None:

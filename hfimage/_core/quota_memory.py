@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import QuotaExceededError
+from .disk_cache import cache_folder
 
 DEFAULT_COOLDOWN = 300.0
 """Seconds to skip a provider whose quota error named no retry time."""
@@ -75,5 +76,4 @@ def zerogpu_key(token: str | None) -> str:
 
 def cache_file() -> Path:
     """Where the command line keeps its quota memory between runs."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "hfimage" / "quota.json"
+    return cache_folder() / "quota.json"

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .._core.disk_cache import DiskCache
 from .._core.server_data import reading
 from .._http.auth import Credential
 from .._http.transport import Channel
@@ -36,6 +37,8 @@ HUB_VARIABLE = "HF_ENDPOINT"
 SPACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 """``owner/name`` as the Hub allows them."""
 
+KIND = "hub-spaces"
+"""The disk cache's kind for space records."""
 RUNNING_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING"})
 _STAGE_ADVICE = {
     "PAUSED": "is paused by its owner: it answers nothing until they restart it. Use another space",
@@ -83,8 +86,9 @@ class Hub:
     huggingface.co. A token goes there when it is Hugging Face's, or when the user chose it.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, cache: DiskCache | None = None) -> None:
         self._given = _checked(url, "hub_url=") if url is not None else None
+        self._cache = cache
         self._records: dict[tuple[str, str], SpaceRecord] = {}
         self._lock = threading.Lock()
 
@@ -103,12 +107,15 @@ class Hub:
     def record(self, channel: Channel, space_id: str, *, fresh: bool = False) -> SpaceRecord:
         """The Hub's record of a space, asked once per client (again with ``fresh``: its stage may change).
 
-        Raises SpaceNotFoundError, AuthenticationError (private, without a token that can see
-        it), or what reaching the Hub raises.
+        With a disk cache, a record another process kept is used while valid, if it says the space
+        was running. Raises SpaceNotFoundError, AuthenticationError (private, without a token that
+        can see it), or what reaching the Hub raises.
         """
         hub = self.url
         with self._lock:
             known = self._records.get((hub, space_id))
+        if known is None and not fresh:
+            known = self._load(hub, space_id)
         if known is not None and not fresh:
             return known
         try:
@@ -128,7 +135,22 @@ class Hub:
         record = _record(space_id, answer)
         with self._lock:
             self._records[(hub, space_id)] = record
+        if self._cache is not None:
+            self._cache.save(KIND, f"{hub} {space_id}", _answer(record))
         return record
+
+    def _load(self, hub: str, space_id: str) -> SpaceRecord | None:
+        saved = self._cache.load(KIND, f"{hub} {space_id}") if self._cache is not None else None
+        if saved is None:
+            return None
+        try:
+            record = _record(space_id, saved)
+        except ProtocolError:
+            return None
+        if not record.running:
+            return None  # a stage that may have changed since: ask
+        with self._lock:
+            return self._records.setdefault((hub, space_id), record)
 
     def zerogpu_quota(self, channel: Channel) -> ZeroGPUQuota:
         """The caller's ZeroGPU quota (``/api/spaces/zero-gpu/quota``); the channel must carry a token.
@@ -203,6 +225,12 @@ def _record(space_id: str, answer: Any) -> SpaceRecord:
             stage=_text(runtime.get("stage")),
             hardware=_text(hardware.get("current") if isinstance(hardware, dict) else hardware),
         )
+
+
+def _answer(record: SpaceRecord) -> dict[str, Any]:
+    """``record`` in the shape of the Hub's answer, as the disk cache keeps it."""
+    runtime = {"stage": record.stage, "hardware": {"current": record.hardware}}
+    return {"host": record.host, "sdk": record.sdk, "private": record.private, "runtime": runtime}
 
 
 def _text(value: Any) -> str | None:

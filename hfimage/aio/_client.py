@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable, Iterable
 from inspect import isawaitable
@@ -45,12 +46,19 @@ class Client:
         protocol: str = "auto",
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         hub_url: str | None = None,
+        cache: bool | str | os.PathLike[str] = True,
     ) -> None:
         self.max_concurrency = check_count("max_concurrency", max_concurrency)
         # A connection for each worker, so none is opened and thrown away per request.
         connections = max(POOL_SIZE, self.max_concurrency)
         self._sync = SyncClient(
-            token=token, proxy=proxy, timeout=timeout, protocol=protocol, max_connections=connections, hub_url=hub_url
+            token=token,
+            proxy=proxy,
+            timeout=timeout,
+            protocol=protocol,
+            max_connections=connections,
+            hub_url=hub_url,
+            cache=cache,
         )
         self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
         self._lock = threading.Lock()

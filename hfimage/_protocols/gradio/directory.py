@@ -1,37 +1,59 @@
-"""Where a client keeps what it learnt of each Gradio app: read once, shared by its calls."""
+"""Where a client keeps what it learnt of each Gradio app: read once, shared by its calls, and kept
+on disk (when the client has a disk cache) so that the next process need not read it again.
+
+What is kept is what the app sent (its ``/config`` and ``/info`` documents), parsed again when
+loaded, so a cache entry is checked exactly as an answer from the app is.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
+from dataclasses import dataclass, replace
+from typing import Any
 
+from ..._core.disk_cache import DiskCache
 from ..._http.transport import Channel
 from ...errors import ProtocolError
 from .api_info import with_names
 from .space import GRADIO5_PREFIX, SpaceInfo, parse_config
 
+KIND = "gradio-apps"
+
+
+@dataclass(frozen=True)
+class AppDocuments:
+    """What an app said of itself: its config (None when it has none), the API prefix found without
+    one, and, once read, its API description (``named``; ``info`` None when it has none)."""
+
+    config: Any
+    api_prefix: str = ""
+    named: bool = False
+    info: Any = None
+
+    def parse(self, root: str, who: str) -> SpaceInfo:
+        """The app these documents describe. Raises ProtocolError for documents no Gradio app sends."""
+        space = parse_config(root, self.config, who) if self.config is not None else SpaceInfo(root, self.api_prefix)
+        if not self.named:
+            return space
+        return with_names(space, self.info, who) if self.info is not None else replace(space, named=True)
+
 
 def discover(channel: Channel, root: str) -> SpaceInfo:
     """Read the app's config; if there is none, probe for the Gradio 5+ prefix."""
-    try:
-        return parse_config(root, channel.get_json(f"{root}/config"), channel.provider)
-    except ProtocolError:
-        pass  # no usable /config (404 or not JSON): fall back to probing the layout
-    try:
-        channel.get_json(f"{root}{GRADIO5_PREFIX}/info")
-    except ProtocolError:
-        return SpaceInfo(root=root, api_prefix="")
-    return SpaceInfo(root=root, api_prefix=GRADIO5_PREFIX)
+    return _read_config(channel, root)[0]
 
 
 class SpaceDirectory:
     """What a client has learnt about each space, discovered once and shared by its calls.
 
     Calls that need a space not yet known wait for one discovery rather than each making their own.
+    With a ``cache``, what is learnt is also kept on disk, and a space not yet known in memory is
+    taken from there while its entry is valid.
     """
 
-    def __init__(self) -> None:
-        self._known: dict[str, SpaceInfo] = {}
+    def __init__(self, cache: DiskCache | None = None) -> None:
+        self._cache = cache
+        self._known: dict[str, tuple[SpaceInfo, AppDocuments]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -43,28 +65,72 @@ class SpaceDirectory:
         with self._lock:
             lock = self._locks.setdefault(root, threading.Lock())
         with lock:
-            known = self._known.get(root)
+            known = self._known.get(root) or self._load(root, channel.provider)
             if known is None:
-                known = discover(channel, root)
-            if named and not known.named:
-                known = _read_names(channel, known)
-            self._known[root] = known
-            return known
+                known = _read_config(channel, root)
+                self._keep(root, known)
+            if named and not known[0].named:
+                documents = replace(known[1], named=True, info=_read_info(channel, known[0]))
+                known = (documents.parse(root, channel.provider), documents)
+                self._keep(root, known)
+            return known[0]
 
     def knows(self, root: str) -> bool:
-        """Whether the app at ``root`` was read before (a description that may since have changed)."""
+        """Whether the app at ``root`` was read before, by this client or (from the disk cache) another
+        process: a description that may since have changed."""
         with self._lock:
-            return root in self._known
+            if root in self._known:
+                return True
+        return self._load(root, root) is not None
 
     def forget(self, root: str) -> None:
-        """Drop what is known of a space, so the next call discovers it again (its app may have changed)."""
+        """Drop what is known of a space, in memory and on disk, so the next call reads it again
+        (its app may have changed)."""
         with self._lock:
             self._known.pop(root, None)
+        if self._cache is not None:
+            self._cache.drop(KIND, root)
+
+    def _load(self, root: str, who: str) -> tuple[SpaceInfo, AppDocuments] | None:
+        """The disk cache's entry for ``root``, parsed, and then known in memory; None without a valid one."""
+        saved = self._cache.load(KIND, root) if self._cache is not None else None
+        if not isinstance(saved, dict) or saved.get("api_prefix") not in ("", GRADIO5_PREFIX):
+            return None
+        try:
+            documents = AppDocuments(
+                saved.get("config"), saved["api_prefix"], saved.get("named") is True, saved.get("info")
+            )
+            known = (documents.parse(root, who), documents)
+        except ProtocolError:
+            return None  # a damaged or foreign entry: read the app instead
+        with self._lock:
+            return self._known.setdefault(root, known)
+
+    def _keep(self, root: str, known: tuple[SpaceInfo, AppDocuments]) -> None:
+        with self._lock:
+            self._known[root] = known
+        if self._cache is not None:
+            documents = known[1]
+            self._cache.save(KIND, root, {"config": documents.config, "api_prefix": documents.api_prefix,
+                                          "named": documents.named, "info": documents.info})  # fmt: skip
 
 
-def _read_names(channel: Channel, space: SpaceInfo) -> SpaceInfo:
+def _read_config(channel: Channel, root: str) -> tuple[SpaceInfo, AppDocuments]:
     try:
-        info = channel.get_json(space.api_url("/info"))
+        documents = AppDocuments(channel.get_json(f"{root}/config"))
+        return documents.parse(root, channel.provider), documents
     except ProtocolError:
-        return dataclasses.replace(space, named=True)  # no description: inputs stay unnamed
-    return with_names(space, info, channel.provider)
+        pass  # no usable /config (404, not JSON, not a config): fall back to probing the layout
+    try:
+        channel.get_json(f"{root}{GRADIO5_PREFIX}/info")
+    except ProtocolError:
+        return SpaceInfo(root, ""), AppDocuments(None, "")
+    return SpaceInfo(root, GRADIO5_PREFIX), AppDocuments(None, GRADIO5_PREFIX)
+
+
+def _read_info(channel: Channel, space: SpaceInfo) -> Any:
+    """The app's ``/info`` document; None when it has none (its inputs then stay unnamed)."""
+    try:
+        return channel.get_json(space.api_url("/info"))
+    except ProtocolError:
+        return None

@@ -1,0 +1,328 @@
+"""The disk cache: what spaces and the Hub said of themselves, kept for the next process.
+
+A cache entry saves round trips and nothing else: a stale, damaged, foreign or unwritable one is
+a miss, and an app that changed behind it is read once more and the job sent again.
+"""
+
+import json
+import threading
+
+import pytest
+
+import hfimage
+from hfimage import Space
+from hfimage._core.disk_cache import FORMAT, DiskCache, cache_folder
+from hfimage.providers import BlackForestLabs_Flux1Schnell
+from hfimage.testing import FakeHub, FakeSpace, Input, Signature
+
+from .helpers import run_hfimage
+
+
+class Clock:
+    def __init__(self, now=1_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def entry_files(folder):
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+# -- The store ------------------------------------------------------------------------------------
+
+
+def test_a_value_saved_is_loaded_back_by_another_instance(tmp_path):
+    DiskCache(tmp_path).save("kind", "http://a", {"x": [1, "two", None]})
+    assert DiskCache(tmp_path).load("kind", "http://a") == {"x": [1, "two", None]}
+    assert DiskCache(tmp_path).load("kind", "http://b") is None
+    assert DiskCache(tmp_path).load("other", "http://a") is None
+
+
+def test_an_entry_older_than_the_age_limit_or_from_the_future_is_a_miss(tmp_path):
+    clock = Clock()
+    cache = DiskCache(tmp_path, max_age=100, clock=clock)
+    cache.save("kind", "key", 1)
+    clock.now += 100
+    assert cache.load("kind", "key") == 1
+    clock.now += 1
+    assert cache.load("kind", "key") is None
+    clock.now -= 200  # saved "in the future": a clock that jumped, or a forged entry
+    assert cache.load("kind", "key") is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: b"{not json",
+        lambda entry: b"\xff\xfe",
+        lambda entry: json.dumps([entry]).encode(),
+        lambda entry: json.dumps({**entry, "format": FORMAT + 1}).encode(),
+        lambda entry: json.dumps({**entry, "key": "another key with the same file"}).encode(),
+        lambda entry: json.dumps({**entry, "saved": "yesterday"}).encode(),
+        lambda entry: json.dumps({k: v for k, v in entry.items() if k != "saved"}).encode(),
+    ],
+    ids=["not-json", "not-utf8", "not-an-object", "other-format", "other-key", "bad-time", "no-time"],
+)
+def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path, damage):
+    cache = DiskCache(tmp_path)
+    cache.save("kind", "key", "value")
+    [path] = entry_files(tmp_path)
+    path.write_bytes(damage(json.loads(path.read_bytes())))
+    assert cache.load("kind", "key") is None
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_the_saving(tmp_path):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    cache = DiskCache(blocked)
+    cache.save("kind", "key", "value")  # no error
+    assert cache.load("kind", "key") is None
+    DiskCache(tmp_path).save("kind", "key", {1, 2})  # not JSON: nothing written, nothing left behind
+    assert entry_files(tmp_path) == [blocked]
+
+
+def test_writers_replace_entries_whole_and_leave_no_temporary_file(tmp_path):
+    cache = DiskCache(tmp_path)
+    values = [{"writer": n, "payload": "x" * 200_000} for n in range(8)]
+    seen = []
+
+    def read():
+        for _ in range(200):
+            seen.append(cache.load("kind", "key"))
+
+    threads = [threading.Thread(target=cache.save, args=("kind", "key", value)) for value in values]
+    threads.append(threading.Thread(target=read))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [value for value in seen if value is not None and value not in values] == []
+    assert cache.load("kind", "key") in values
+    assert [path.name.endswith(".json") for path in entry_files(tmp_path)] == [True]
+
+
+def test_the_folder_is_hfimage_cache_else_under_xdg_cache_home_else_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("HFIMAGE_CACHE", str(tmp_path / "mine"))
+    assert cache_folder() == tmp_path / "mine"
+    monkeypatch.delenv("HFIMAGE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_folder() == tmp_path / "xdg" / "hfimage"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_folder() == tmp_path / "home" / ".cache" / "hfimage"
+
+
+def test_the_cache_option_is_checked_before_anything_is_sent():
+    with pytest.raises(hfimage.InvalidRequestError, match="cache must be True, False or a folder's path; got 3"):
+        hfimage.Client(cache=3)
+    with pytest.raises(hfimage.InvalidRequestError, match="cache must be"):
+        hfimage.aio.Client(cache="  ")
+
+
+# -- A new client (a new process) skips what the cache knows ----------------------------------------
+
+
+def routes(server):
+    return [request.route for request in server.requests]
+
+
+def job_routes(space):
+    """A job's routes on the call route, as ``short()`` gives them: submission, stream, download."""
+    return ["/gradio_api/call/infer", "/gradio_api/call/infer/", "/gradio_api/file="]
+
+
+def short(space):
+    """The routes it received, ids and file paths cut off."""
+    cut = []
+    for route in routes(space):
+        for stem in ("/gradio_api/call/infer/", "/gradio_api/file="):
+            route = stem if route.startswith(stem) else route  # noqa: PLW2901
+        cut.append(route)
+    return cut
+
+
+def png(image):
+    """The image's bytes, downloaded, checked to be a PNG."""
+    assert image.content.startswith(b"\x89PNG\r\n\x1a\n")
+    return image.content
+
+
+def generate(client, space, prompt="a fox"):
+    return png(client.generate(prompt, space=space.url, seed=3))
+
+
+def test_a_new_client_sends_the_job_without_reading_the_app_again(tmp_path):
+    with FakeSpace() as space:
+        with hfimage.Client(protocol="call", cache=tmp_path) as first:
+            generate(first, space)
+        assert short(space) == ["/config", "/gradio_api/info", *job_routes(space)]
+        space.requests.clear()
+        with hfimage.Client(protocol="call", cache=tmp_path) as second:
+            generate(second, space)
+        assert short(space) == job_routes(space)
+        assert space.received[-1] == {**space.received[0]}
+
+
+def test_without_the_cache_a_new_client_reads_the_app_again(tmp_path):
+    with FakeSpace() as space:
+        for _ in range(2):
+            with hfimage.Client(protocol="call", cache=False) as client:
+                generate(client, space)
+    assert short(space) == 2 * ["/config", "/gradio_api/info", *job_routes(space)]
+    assert entry_files(tmp_path) == []
+
+
+def test_the_default_client_keeps_its_cache_in_hfimage_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("HFIMAGE_CACHE", str(tmp_path))
+    with FakeSpace() as space:
+        hfimage.generate("a fox", space=space.url, protocol="call")
+    [entry] = entry_files(tmp_path)
+    saved = json.loads(entry.read_text())
+    assert (saved["format"], saved["key"], entry.parent.name) == (FORMAT, space.url, "gradio-apps")
+    assert saved["value"]["config"] == space.config()
+    assert saved["value"]["info"] == space.info()
+
+
+def test_an_entry_past_its_age_is_read_again(tmp_path):
+    with FakeSpace() as space:
+        with hfimage.Client(protocol="call", cache=tmp_path) as first:
+            generate(first, space)
+        [entry] = entry_files(tmp_path)
+        saved = json.loads(entry.read_text())
+        entry.write_text(json.dumps({**saved, "saved": saved["saved"] - 25 * 3600}))
+        space.requests.clear()
+        with hfimage.Client(protocol="call", cache=tmp_path) as second:
+            generate(second, space)
+    assert short(space) == ["/config", "/gradio_api/info", *job_routes(space)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"config": [1, 2], "api_prefix": "", "named": False, "info": None},
+        {"config": None, "api_prefix": "/../../elsewhere", "named": False, "info": None},
+        {"config": {"dependencies": "many"}, "api_prefix": "", "named": True, "info": {"named_endpoints": 3}},
+        "not a description",
+    ],
+    ids=["config-not-an-object", "foreign-prefix", "info-of-no-shape", "not-an-object"],
+)
+def test_an_entry_no_app_could_have_sent_is_read_again_and_replaced(tmp_path, value):
+    with FakeSpace() as space:
+        DiskCache(tmp_path).save("gradio-apps", space.url, value)
+        with hfimage.Client(protocol="call", cache=tmp_path) as client:
+            generate(client, space)
+        assert short(space) == ["/config", "/gradio_api/info", *job_routes(space)]
+        assert DiskCache(tmp_path).load("gradio-apps", space.url)["config"] == space.config()
+
+
+PROMPT_AND_SEED = Signature(
+    "infer", (Input("prompt", "textbox"), Input("seed", "slider", 0, 0, 2**31 - 1, 1)), outputs=("image",)
+)
+
+
+def test_an_app_that_changed_behind_the_cache_is_read_once_more_and_sent_the_job_again(tmp_path):
+    with FakeSpace() as space:
+        with hfimage.Client(protocol="call", cache=tmp_path) as first:
+            generate(first, space)
+        space.signature = PROMPT_AND_SEED  # the owner rewrote the app: other inputs, same endpoint
+        space.requests.clear()
+        with hfimage.Client(protocol="call", cache=tmp_path) as second:
+            generate(second, space, "a heron")
+        assert short(space) == [*job_routes(space)[:2], "/config", "/gradio_api/info", *job_routes(space)]
+        assert space.received[-1] == {"prompt": "a heron", "seed": 3}
+        assert DiskCache(tmp_path).load("gradio-apps", space.url)["config"] == space.config()
+        space.requests.clear()
+        with hfimage.Client(protocol="call", cache=tmp_path) as third:
+            generate(third, space)
+        assert short(space) == job_routes(space)
+
+
+def test_a_failure_that_is_not_a_change_leaves_the_job_unsent_twice(tmp_path):
+    with FakeSpace() as space:
+        with hfimage.Client(protocol="call", cache=tmp_path) as first:
+            generate(first, space)
+        space.script([("error", None)])
+        space.requests.clear()
+        with hfimage.Client(protocol="call", cache=tmp_path) as second, pytest.raises(hfimage.ProviderError):
+            generate(second, space)
+        assert short(space) == [*job_routes(space)[:2], "/config", "/gradio_api/info"]
+
+
+# -- Hub records -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    with FakeHub() as fake:
+        monkeypatch.setenv("HF_ENDPOINT", fake.url)
+        yield fake
+
+
+def test_a_space_id_is_found_without_the_hub_by_a_new_client(tmp_path, hub):
+    with FakeSpace() as space:
+        hub.add("someone/fox", space.url)
+        for _ in range(3):
+            with hfimage.Client(protocol="call", cache=tmp_path) as client:
+                png(client.generate("a fox", space="someone/fox"))
+    assert routes(hub) == ["/api/spaces/someone/fox"]
+    assert short(space) == ["/config", "/gradio_api/info", *3 * job_routes(space)]
+
+
+def test_a_kept_record_of_a_space_that_was_not_running_is_asked_again(tmp_path, hub):
+    with FakeSpace() as space:
+        hub.add("someone/fox", space.url, stage="PAUSED")
+        with hfimage.Client(protocol="call", cache=tmp_path) as first, pytest.raises(hfimage.SpaceNotRunningError):
+            first.generate("a fox", space="someone/fox")
+        hub.add("someone/fox", space.url)  # restarted by its owner
+        DiskCache(tmp_path).save("hub-spaces", f"{hub.url} someone/fox",
+                                 {"host": space.url, "sdk": "gradio", "runtime": {"stage": "PAUSED"}})  # fmt: skip
+        with hfimage.Client(protocol="call", cache=tmp_path) as second:
+            png(second.generate("a fox", space="someone/fox"))
+    assert routes(hub) == 2 * ["/api/spaces/someone/fox"]
+
+
+def test_a_kept_record_names_its_hub_so_another_hub_is_asked(tmp_path, hub, monkeypatch):
+    with FakeSpace() as space, FakeHub() as mirror:
+        hub.add("someone/fox", space.url)
+        mirror.add("someone/fox", space.url)
+        with hfimage.Client(protocol="call", cache=tmp_path) as client:
+            png(client.generate("a fox", space="someone/fox"))
+        monkeypatch.setenv("HF_ENDPOINT", mirror.url)
+        with hfimage.Client(protocol="call", cache=tmp_path) as client:
+            png(client.generate("a fox", space="someone/fox"))
+    assert (routes(hub), routes(mirror)) == (["/api/spaces/someone/fox"], ["/api/spaces/someone/fox"])
+
+
+@pytest.mark.parametrize("hub_url", [None, "fake"])
+def test_a_built_in_provider_never_asks_the_hub(tmp_path, hub, monkeypatch, hub_url):
+    with FakeSpace() as space:
+        hub.add("black-forest-labs/FLUX.1-schnell", space.url)
+        with hfimage.Client(cache=tmp_path, hub_url=hub.url if hub_url else None) as client:
+            for _ in range(2):
+                png(client.generate("a fox", provider=BlackForestLabs_Flux1Schnell(url=space.url)))
+    assert routes(hub) == []
+
+
+# -- The command line, a new process each run --------------------------------------------------------
+
+
+def test_the_second_run_of_the_command_sends_only_the_job(tmp_path):
+    with FakeSpace() as space:
+        for run in range(2):
+            result = run_hfimage("a fox", "--space", space.url, "--protocol", "call", "-o", f"{run}.png",
+                                 cwd=tmp_path, HFIMAGE_CACHE=str(tmp_path / "cache"))  # fmt: skip
+            assert result.returncode == 0, result.stderr
+            assert (tmp_path / f"{run}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert short(space) == ([] if run else ["/config", "/gradio_api/info"]) + job_routes(space)
+            space.requests.clear()
+    assert [path.parent.name for path in entry_files(tmp_path / "cache")] == ["gradio-apps"]
+
+
+def test_a_space_handed_over_by_instance_is_cached_like_one_by_url(tmp_path):
+    with FakeSpace() as space:
+        for _ in range(2):
+            with hfimage.Client(protocol="call", cache=tmp_path) as client:
+                png(client.generate("a fox", provider=Space(space.url)))
+    assert short(space) == ["/config", "/gradio_api/info", *2 * job_routes(space)]
