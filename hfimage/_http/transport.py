@@ -32,6 +32,7 @@ from ..errors import (
     TimeoutError,
 )
 from .auth import TOKEN_HEADERS, Credential
+from .environment import EnvironmentSettings
 from .errors import CONNECT_TIMEOUT, READ_TIMEOUT, check_status, network_error, read_json
 from .urls import host_of, origin, url_problem
 from .watch import Watch, released
@@ -173,6 +174,7 @@ class Transport:
         adapter = _Adapter(pool_connections=POOL_SIZE, pool_maxsize=max_connections)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+        self._environment = EnvironmentSettings(self._session)
 
     @property
     def timeouts(self) -> tuple[float, float]:
@@ -213,8 +215,7 @@ class Transport:
         prepared = self._session.prepare_request(requests.Request(method, url, headers=headers, json=json))
         if credential is not None:  # scoped on the URL exactly as it will be sent
             prepared.headers.update(credential.headers_for(prepared.url or ""))
-        proxies = {"http": proxy, "https": proxy} if proxy else {}
-        settings = self._session.merge_environment_settings(prepared.url, proxies, stream, None, None)
+        settings = self._environment.for_url(prepared.url or url, proxy, stream=stream)
         timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
         started = time.monotonic()
         try:
