@@ -1,13 +1,16 @@
 """The ``hfimage`` command, run as a user runs it: a subprocess, against loopback servers."""
 
+import contextlib
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from hfimage.testing import FakeImageLabs, FakeSpace, error, notice, progress, queued
+from hfimage.testing import FakeImageLabs, FakeSpace, Fault, Reply, error, notice, progress, queued
 
 from .helpers import posted_data, run_hfimage
 
@@ -245,3 +248,65 @@ def test_a_quota_error_is_remembered_between_runs(tmp_path, monkeypatch, capsys)
     assert rows["BlackForestLabs_Flux1Schnell"].split()[1:3] == ["ok", "6.31.0"]
     assert "resting 5" in rows["BlackForestLabs_Flux1Schnell"]
     assert rows["Voodoohop_Flux1Schnell"].rstrip().endswith(" ok")
+
+
+BUILT_INS = ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell", "StabilityAI_SD35Large", "ImageLabs")
+
+
+class MeetingSpace(FakeSpace):
+    """A space that answers only once every provider's question has arrived: a check that asks one
+    provider after another never gets past the first."""
+
+    def __init__(self, barrier):
+        super().__init__()
+        self.barrier = barrier
+
+    def handle(self, exchange):
+        try:
+            self.barrier.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            exchange.reply(Reply(503, b"asked one after another", "text/plain"))
+            return
+        if exchange.route == "/":  # ImageLabs' front page
+            exchange.reply(Reply(200, b"<html></html>", "text/html"))
+            return
+        super().handle(exchange)
+
+
+def test_providers_check_asks_every_provider_at_once(monkeypatch, capsys):
+    from hfimage import cli, providers
+
+    barrier = threading.Barrier(len(BUILT_INS))
+    with contextlib.ExitStack() as stack:
+        for name in BUILT_INS:
+            space = stack.enter_context(MeetingSpace(barrier))
+            monkeypatch.setattr(getattr(providers, name), "default_url", space.url)
+        assert cli.main(["providers", "--check", "--timeout", "10"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:5]]
+    assert sorted((row[0], row[1]) for row in rows) == sorted((name, "ok") for name in BUILT_INS)
+
+
+def test_providers_check_prints_each_row_as_its_answer_comes(monkeypatch, capsys):
+    from hfimage import cli, providers
+
+    with contextlib.ExitStack() as stack:
+        for name in BUILT_INS:
+            space = stack.enter_context(FakeSpace())
+            if name != "Voodoohop_Flux1Schnell":
+                space.inject(Fault(route="", stall=30))
+            monkeypatch.setattr(getattr(providers, name), "default_url", space.url)
+        codes = []
+        checking = threading.Thread(target=lambda: codes.append(cli.main(["providers", "--check", "--timeout", "4"])))
+        checking.start()
+        printed = ""
+        while "Voodoohop_Flux1Schnell" not in printed and checking.is_alive():
+            time.sleep(0.02)
+            printed += capsys.readouterr().out
+        assert checking.is_alive()  # the stalled ones are still being waited for
+        checking.join()
+    printed += capsys.readouterr().out
+    lines = printed.splitlines()
+    assert lines[0].split() == ["PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA"]
+    assert lines[1].split()[:3] == ["Voodoohop_Flux1Schnell", "ok", "6.31.0"]
+    assert sorted(line.split()[0] for line in lines[2:5]) == sorted(set(BUILT_INS) - {"Voodoohop_Flux1Schnell"})
+    assert codes == [0]

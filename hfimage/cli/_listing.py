@@ -8,6 +8,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from .._core.catalog import CATALOG
@@ -20,6 +21,9 @@ from ..providers import PROVIDERS
 from ._codes import EXIT_OK, EXIT_PROVIDER
 from .health import check
 
+TITLES = ("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")
+"""The columns of ``providers --check``."""
+
 
 def add_commands(commands: Any) -> None:
     models = commands.add_parser("models", help="list models, their aliases and providers")
@@ -28,10 +32,13 @@ def add_commands(commands: Any) -> None:
         "providers",
         help="list providers; --check looks whether each is up",
         description="List providers and their models. With --check, ask each one now whether it answers "
-        "(its Gradio version and latency), and show those resting after running out of GPU quota.",
+        "(its Gradio version and latency), and show those resting after running out of GPU quota. All are "
+        "asked at once, and each row is printed as its answer comes.",
     )
     providers.add_argument("--check", action="store_true", help="ask each provider now, with a short timeout")
-    providers.add_argument("--timeout", type=float, default=10.0, help="seconds per provider for --check (default 10)")
+    providers.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds to wait for the answers to --check (default 10)"
+    )
     providers.set_defaults(handler=list_providers)
 
 
@@ -48,40 +55,44 @@ def list_providers(args: argparse.Namespace) -> int:
         rows += [(name, ", ".join(cls().models), cls.default_url) for name, cls in PROVIDERS.items()]
         print_table(rows)
         return EXIT_OK
+    return check_providers(args.timeout)
+
+
+def check_providers(timeout: float) -> int:
+    """Ask every provider at once, printing each one's row as its answer comes; the reasons of those
+    that did not answer, the token's source and the ZeroGPU quota follow the table.
+
+    Takes as long as the slowest provider (at most ``timeout`` seconds), not the sum of them.
+    """
+    providers = [cls() for cls in PROVIDERS.values()]
     cooling = QuotaMemory(cache_file()).cooling()
-    table = [("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")]
-    reasons: list[str] = []
-    serving = 0
     token, source = saved_token()
     shared_rest = cooling.get(zerogpu_key(token))
-    transport = Transport()
-    with contextlib.closing(transport):
-        for cls in PROVIDERS.values():
-            provider = cls()
-            health = check(provider, transport, timeout=args.timeout, token=token)
+    names = max(len(provider.name) for provider in providers)
+    columns = Columns(TITLES, (names, len(f"unreachable ({len(providers)})"), 7, 7, len("resting 300 s")))
+    columns.print(TITLES)
+    reasons: list[str] = []
+    serving = 0
+    with contextlib.closing(Transport()) as transport, ThreadPoolExecutor(len(providers) + 1) as pool:
+        quota = pool.submit(_zerogpu_quota, timeout) if token is not None else None
+        asked = {pool.submit(check, one, transport, timeout=timeout, token=token): one for one in providers}
+        for answer in as_completed(asked):
+            health, provider = answer.result(), asked[answer]
             rest = cooling.get(provider.key) or (shared_rest if provider.zerogpu else None)
             if health.reachable:
-                quota = f"resting {rest:.0f} s" if rest else "ok"
                 serving += not rest
+                status, quota_cell = "ok", f"resting {rest:.0f} s" if rest else "ok"
             else:
-                quota = "-"  # not known: the provider did not answer
                 reasons.append(f"{health.provider}: {health.detail}")
-            table.append(
-                (
-                    health.provider,
-                    "ok" if health.reachable else f"unreachable ({len(reasons)})",
-                    health.version or "-",
-                    f"{health.latency * 1000:.0f} ms" if health.latency is not None else "-",
-                    quota,
-                )
-            )
-    print_table(table)
-    width = max(40, shutil.get_terminal_size().columns - 1)
-    for number, reason in enumerate(reasons, start=1):
-        print(textwrap.fill(reason, width, initial_indent=f"({number}) ", subsequent_indent="    "))
-    print(f"token: from {source}" if source else "token: none (the anonymous ZeroGPU quota of this address)")
-    if token is not None:
-        print(_zerogpu_quota(args.timeout))
+                status, quota_cell = f"unreachable ({len(reasons)})", "-"  # not known: it did not answer
+            latency = f"{health.latency * 1000:.0f} ms" if health.latency is not None else "-"
+            columns.print((health.provider, status, health.version or "-", latency, quota_cell))
+        width = max(40, shutil.get_terminal_size().columns - 1)
+        for number, reason in enumerate(reasons, start=1):
+            print(textwrap.fill(reason, width, initial_indent=f"({number}) ", subsequent_indent="    "))
+        print(f"token: from {source}" if source else "token: none (the anonymous ZeroGPU quota of this address)")
+        if quota is not None:
+            print(quota.result())
     if not serving:
         print("No provider can serve now.", file=sys.stderr)
         return EXIT_PROVIDER
@@ -95,6 +106,18 @@ def _zerogpu_quota(timeout: float) -> str:
             return str(client.quota(timeout=timeout))
     except HFImageError as error:
         return f"ZeroGPU quota: unknown ({' '.join(str(error).split())})"
+
+
+class Columns:
+    """A table printed row by row, before all its rows are known: each column as wide as its title
+    or its expected width, whichever is more (a longer cell widens its own row only)."""
+
+    def __init__(self, titles: Sequence[str], widths: Sequence[int]) -> None:
+        self._widths = [max(len(title), width) for title, width in zip(titles, widths, strict=True)]
+
+    def print(self, cells: Sequence[str]) -> None:
+        line = "  ".join(cell.ljust(width) for cell, width in zip(cells, self._widths, strict=True))
+        print(line.rstrip(), flush=True)
 
 
 def print_table(rows: Sequence[Sequence[str]]) -> None:
