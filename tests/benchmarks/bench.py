@@ -17,16 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import anyio
 import requests
 
 import hfimage
@@ -35,35 +31,10 @@ from hfimage._protocols.poll import PollSchedule
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs
 from hfimage.testing import FakeImageLabs, FinishAfter
 from tests.apps.launch import start, stop
-
-
-@dataclass
-class Row:
-    name: str
-    value: str
-    target: str = ""
-    ok: bool | None = None
-
-
-ROWS: list[Row] = []
-
-
-def report(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
-    ROWS.append(Row(name, value, target, ok))
-    mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-    print(f"  {name}: {value}  {target}{mark}", flush=True)
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float]:
-    """Wall and client CPU seconds of one call."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    call()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
+from tests.benchmarks.concurrency import concurrency, fake_space_process
+from tests.benchmarks.floor import INPUTS, floor_call
+from tests.benchmarks.network import latency
+from tests.benchmarks.table import ROWS, median, print_table, report, timed
 
 Timings = dict[str, list[tuple[float, float]]]
 """Each call's wall and CPU seconds, round by round."""
@@ -95,21 +66,6 @@ def pair_ratio(runs: Timings, ours: str, theirs: str) -> float:
 
 
 # Per-call overhead against a real Gradio server whose function returns at once.
-
-INPUTS = ["a fox", 5, False, 256, 256, 2]
-
-
-def floor_call(session: requests.Session, root: str, inputs: list[object] = INPUTS, *, download: bool = False) -> None:
-    """The least any client can do: POST the inputs, read the stream to its end (which lets the
-    connection be reused, as hfimage does), find the result's data, and with ``download`` fetch
-    the image's bytes (as ``hfimage.aio`` does)."""
-    event_id = session.post(f"{root}/gradio_api/call/infer", json={"data": inputs}, timeout=30).json()["event_id"]
-    with session.get(f"{root}/gradio_api/call/infer/{event_id}", stream=True, timeout=30) as response:
-        lines = [line for line in response.iter_lines() if line]
-    if lines[-2:-1] != [b"event: complete"] or not lines[-1].startswith(b"data:"):
-        raise RuntimeError("no complete event")
-    if download:
-        session.get(json.loads(lines[-1][5:])[0]["url"], timeout=30).raise_for_status()
 
 
 def per_call(rounds: int) -> None:
@@ -222,77 +178,6 @@ def imports(runs: int) -> None:
     report("import hfimage and load the client (first use)", f"{loaded * 1000:.1f} ms, {loaded / theirs:.2f}x requests")
 
 
-# Concurrency against a server that takes 0.5 s per job, all in parallel.
-
-SERVER = """
-import sys, time
-from hfimage.testing import FakeSpace
-with FakeSpace(delay={delay}) as space:
-    {setup}
-    print(space.url, flush=True)
-    sys.stdin.read()
-"""
-
-
-def fake_space_process(delay: float = 0.0, setup: str = "pass") -> tuple[subprocess.Popen[str], str]:
-    code = textwrap.dedent(SERVER).format(delay=delay, setup=setup)
-    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    return process, process.stdout.readline().strip()
-
-
-def concurrency(sizes: tuple[int, ...]) -> None:
-    print("concurrency (hfimage.aio, server takes 0.5 s per job, in parallel)", flush=True)
-    process, url = fake_space_process(delay=0.5)
-    try:
-        provider = BlackForestLabs_Flux1Schnell(url=url)
-
-        async def wave(count: int) -> float:
-            async with hfimage.aio.Client(max_concurrency=max(count, 64)) as client:
-                await client.generate("warm up", provider=provider)
-                started = time.perf_counter()
-                async with anyio.create_task_group() as group:
-                    for index in range(count):
-                        group.start_soon(lambda i=index: client.generate(f"p{i}", provider=provider))
-                return time.perf_counter() - started
-
-        single = anyio.run(wave, 1)
-        floor_single = floor_wave(url, 1)
-        report("one call, hfimage / floor", f"{single * 1000:.0f} ms / {floor_single * 1000:.0f} ms")
-        for count in sizes:
-            took, floor = anyio.run(wave, count), floor_wave(url, count)
-            target = "<= 1.5x" if count == 64 else ""
-            report(
-                f"{count} concurrent calls vs one",
-                f"{took / single:.2f}x",
-                target,
-                took / single <= 1.5 if target else None,
-            )
-            report(f"{count} concurrent, hand-written floor in threads, vs one", f"{floor / floor_single:.2f}x")
-    finally:
-        process.communicate("")
-
-
-def floor_wave(url: str, count: int) -> float:
-    """The floor's loop, with the download, in ``count`` threads at once: what requests and the server allow."""
-    session = requests.Session()
-    session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=count, pool_maxsize=max(count, 10)))
-    floor_call(session, url, ["warm up", 0, True, 768, 768, 2], download=True)
-    threads = [
-        threading.Thread(
-            target=floor_call, args=(session, url, [f"p{index}", 0, True, 768, 768, 2]), kwargs={"download": True}
-        )
-        for index in range(count)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    session.close()
-    return time.perf_counter() - started
-
-
 # Memory while saving a large image.
 
 MEMORY_CLIENT = """
@@ -363,20 +248,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer rounds: a smoke run, not a measurement")
     parser.add_argument("--json", help="also write the table to this file")
-    quick = parser.parse_args().quick
+    parser.add_argument("--delay", type=float, default=50.0, help="milliseconds the latency proxy adds each way")
+    args = parser.parse_args()
+    quick = args.quick
     print(f"hfimage {hfimage.__version__}, Python {sys.version.split()[0]}", flush=True)
     per_call(rounds=5 if quick else 30)
     against_g4f(rounds=5 if quick else 30)
     imports(runs=3 if quick else 15)
-    concurrency((16, 64) if quick else (16, 64, 256))
+    latency(args.delay / 1000, rounds=3 if quick else 9)
+    concurrency((16, 64) if quick else (16, 64, 256), repeats=1 if quick else 3)
     memory(megabytes=16 if quick else 64)
     polling((0.2, 0.7, 1.5) if quick else (0.2, 0.4, 0.7, 1.0, 1.3, 1.7, 2.2, 2.8, 3.5, 4.2, 5.0))
     print()
-    width = max(len(row.name) for row in ROWS)
-    for row in ROWS:
-        mark = "" if row.ok is None else ("ok" if row.ok else "MISSED")
-        print(f"{row.name.ljust(width)}  {row.value:>28}  {row.target:>16}  {mark}")
-    args = parser.parse_args()
+    print_table()
     if args.json:
         with open(args.json, "w") as file:
             json.dump([row.__dict__ for row in ROWS], file, indent=1)
