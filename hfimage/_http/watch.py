@@ -112,13 +112,14 @@ class _Watchdog:
         self._order = itertools.count()
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._wakes_at = 0.0
+        """When the thread, waiting, will next wake by itself (0 while it is awake)."""
 
     def add(self, watch: Watch) -> None:
         ends_at = watch.deadline.ends_at()
         if ends_at is None:  # a deadline on a test's fake clock: nothing real to wait for
             return
         with self._wake:
-            idle = not self._in_use
             self._in_use.add(watch)
             if watch not in self._queued:
                 self._queued.add(watch)
@@ -126,20 +127,20 @@ class _Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="hfimage-watchdog", daemon=True)
                 self._thread.start()
-            elif idle or self._heap[0][2] is watch:
-                self._wake.notify()  # it may be lingering, or waiting for a later deadline
+            elif ends_at < self._wakes_at:
+                self._wake.notify()  # it would wake too late for this deadline
 
     def discard(self, watch: Watch) -> None:
+        # No wake-up: the thread notices it has nothing to watch within LINGER_SECONDS. Waking it
+        # here (and again at the next request) cost two thread switches per request.
         with self._wake:
             self._in_use.discard(watch)
-            if not self._in_use:
-                self._wake.notify()  # nothing to watch: linger, then end, rather than wait for a deadline
 
     def _run(self) -> None:
         while True:
             with self._wake:
                 if not self._in_use:
-                    idle_until = time.monotonic() + LINGER_SECONDS
+                    idle_until = self._wakes_at = time.monotonic() + LINGER_SECONDS
                     while not self._in_use and (left := idle_until - time.monotonic()) > 0:
                         self._wake.wait(left)
                     if not self._in_use:
@@ -155,7 +156,11 @@ class _Watchdog:
                     if watch in self._in_use:
                         due.append(watch)
                 if not due:
-                    self._wake.wait(self._heap[0][0] - now if self._heap else LINGER_SECONDS)
+                    # at the next deadline, or sooner to notice that nothing is in use any more
+                    wait = min(self._heap[0][0] - now, LINGER_SECONDS) if self._heap else LINGER_SECONDS
+                    self._wakes_at = now + wait
+                    self._wake.wait(wait)
+                    self._wakes_at = 0.0
             for watch in due:
                 watch.expire()
 
