@@ -11,9 +11,19 @@ import pytest
 
 import hfimage
 import hfimage.aio
-from hfimage import Image, InvalidRequestError, Preview, ProviderError, QuotaExceededError, Status
+from hfimage import Image, InvalidRequestError, Preview, Progress, ProviderError, QuotaExceededError, Status
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
-from hfimage.testing import FakeImageLabs, FakeSpace, FinishAfter, error, heartbeat, pause, prompt_colour, solid_png
+from hfimage.testing import (
+    FakeImageLabs,
+    FakeSpace,
+    FinishAfter,
+    error,
+    heartbeat,
+    pause,
+    progress,
+    prompt_colour,
+    solid_png,
+)
 
 from .helpers import StepTimer, pictures
 
@@ -130,6 +140,29 @@ async def wait_until(condition, seconds=2.0):
 
 def long_job(space):
     space.script([space.preview(1), *[heartbeat(), pause(0.05)] * 400, space.final(1)])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_slow_reader_gets_every_event_in_order_while_the_worker_runs_ahead(fake_space, backend):
+    fake_space.script([progress(index, 60) for index in range(60)] + [fake_space.final(5)])
+    seen = []
+
+    async def main():
+        async with (
+            hfimage.aio.Client() as client,
+            client.stream("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url)) as events,
+        ):
+            async for event in events:
+                if not seen:
+                    await anyio.sleep(0.3)  # long enough for the worker to have handed over everything
+                    assert len(fake_space.requests) == 4  # config, job, stream, and the image downloaded
+                seen.append(event)
+
+    anyio.run(main, backend=backend)
+    steps = [event.index for event in seen if isinstance(event, Progress)]
+    assert steps == list(range(60))
+    assert isinstance(seen[-1], Image)
+    assert seen[-1].seed == 5
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
