@@ -14,14 +14,17 @@ from typing import Any
 
 import requests
 
-from .urls import origin
-
 VARIABLES = (
     "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
     "REQUEST_METHOD", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
 )  # fmt: skip
 """Every variable requests' choice of proxy and CA bundle for an http(s) URL depends on
 (``REQUEST_METHOD``, set under CGI, makes it ignore ``HTTP_PROXY``)."""
+
+
+def _origin_key(url: str) -> str:
+    """``scheme://authority``, cheaply: what the settings depend on (URLs that share it share them)."""
+    return "/".join(url.split("/", 3)[:3]).lower()
 
 
 class EnvironmentSettings:
@@ -34,7 +37,7 @@ class EnvironmentSettings:
 
     def for_url(self, url: str, proxy: str | None, *, stream: bool) -> dict[str, Any]:
         """The keyword arguments (proxies, verify, stream, cert) to send a request to ``url`` with."""
-        key = (origin(url) or url, proxy, stream, *(os.environ.get(name) for name in VARIABLES))
+        key = (_origin_key(url), proxy, stream, *(os.environ.get(name) for name in VARIABLES))
         with self._lock:
             known = self._known.get(key)
         if known is None:

@@ -210,8 +210,9 @@ class Transport:
         deadline = watch.deadline
         if watch.cancellation is not None:
             watch.cancellation.check()
-        deadline.check(f"waiting for {host_of(url)}", provider)
         remaining = deadline.remaining()
+        if remaining <= 0:
+            raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
         prepared = self._session.prepare_request(requests.Request(method, url, headers=headers, json=json))
         if credential is not None:  # scoped on the URL exactly as it will be sent
             prepared.headers.update(credential.headers_for(prepared.url or ""))
@@ -237,13 +238,14 @@ class Transport:
         if watch.expired:  # cut at the deadline: what arrived may be a truncated body
             response.close()
             raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
-        log.debug(
-            "%s %s -> %s in %.3f s",
-            method,
-            redact(url, credential.token if credential else None),
-            response.status_code,
-            time.monotonic() - started,
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s -> %s in %.3f s",
+                method,
+                redact(url, credential.token if credential else None),
+                response.status_code,
+                time.monotonic() - started,
+            )
         try:
             check_status(response, provider, credential.token if credential else None)
         except HFImageError:

@@ -73,7 +73,7 @@ def latency(one_way: float, rounds: int) -> None:
     try:
         with LatencyProxy(app.removeprefix("http://"), one_way) as proxy:
             warm(proxy, generation, rtt, rounds)
-            cold(proxy, generation, rtt, max(3, rounds // 3))
+            cold(proxy, generation, rtt, rounds)
     finally:
         stop(servers)
 
@@ -116,39 +116,43 @@ def warm(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
 
 def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> None:
     """New processes, from start to saved file: hfimage's command line (first run, then with its cache),
-    the floor as a script, and gradio_client as a script."""
+    the floor as a script, and gradio_client as a script. Each round also times the process start
+    (``hfimage --version``, which imports what a call needs), and the target compares each run with
+    the start measured next to it, as the machine's speed drifts."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         env = {**os.environ, "HFIMAGE_CACHE": str(out / "cache"), "NO_PROXY": "127.0.0.1,localhost"}
-        command = [sys.executable, "-m", "hfimage"]
+        hfimage_cli = [sys.executable, "-m", "hfimage"]
+        generate = [*hfimage_cli, "a fox", "--url", proxy.url, "-o", str(out / "fox.webp"), "-q"]  # as served
 
         def run(*args: str) -> None:
             subprocess.run(args, env=env, check=True, capture_output=True, cwd=Path(__file__).parents[2])
 
-        start_up = median([timed_call(lambda: run(*command, "--version")) for _ in range(rounds)])
-        report("process start: hfimage --version", f"{start_up * 1000:.0f} ms")
-        walls = {}
         runs: dict[str, Callable[[], object]] = {
-            "hfimage CLI, first run (no cache)": lambda: (
-                clear(out / "cache"), run(*command, "a fox", "--url", proxy.url, "-o", str(out / "fox.png"), "-q")
-            ),
-            "hfimage CLI, second run (cache)": lambda: run(
-                *command, "a fox", "--url", proxy.url, "-o", str(out / "fox.png"), "-q"
-            ),
-            "floor script (requests)": lambda: run(sys.executable, "-c", FLOOR_SCRIPT, proxy.url, str(out / "f.png")),
+            "process start (hfimage --version)": lambda: run(*hfimage_cli, "--version"),
+            "hfimage CLI, first run (no cache)": lambda: (clear(out / "cache"), run(*generate)),
+            "hfimage CLI, second run (cache)": lambda: run(*generate),
+            "floor script (requests)": lambda: run(sys.executable, "-c", FLOOR_SCRIPT, proxy.url, str(out / "f.webp")),
             "gradio_client script": lambda: run(
                 sys.executable, "-c", textwrap.dedent(GRADIO_CLIENT_SCRIPT).format(inputs=INPUTS), proxy.url,
                 str(out / "g.webp"),
             ),
         }  # fmt: skip
-        for name, call in runs.items():
-            walls[name], traffic = measure(proxy, call, rounds)
-            show(f"cold process, {name}", walls[name], traffic, rtt)
-    ours = walls["hfimage CLI, second run (cache)"]
-    limit = generation + 4 * rtt + start_up
-    report("cold hfimage CLI (cache) vs generation + 4 RTT + process start", f"{ours * 1000:.0f} ms",
-           f"<= {limit * 1000:.0f} ms", ours <= limit)  # fmt: skip
-    theirs = walls["gradio_client script"]
+        walls: dict[str, list[float]] = {name: [] for name in runs}
+        traffic: dict[str, Traffic] = {}
+        for _ in range(rounds):
+            for name, call in runs.items():
+                proxy.take()
+                walls[name].append(timed_call(call))
+                traffic[name] = proxy.take()
+    for name in runs:
+        show(f"cold process, {name}", median(walls[name]), traffic[name], rtt)
+    pairs = zip(walls["hfimage CLI, second run (cache)"], walls["process start (hfimage --version)"], strict=True)
+    beyond_start = median([cli - start for cli, start in pairs])
+    limit = generation + 4 * rtt
+    report("cold hfimage CLI (cache) beyond its process start, paired", f"{beyond_start * 1000:.0f} ms",
+           f"<= {limit * 1000:.0f} ms", beyond_start <= limit)  # fmt: skip
+    ours, theirs = median(walls["hfimage CLI, second run (cache)"]), median(walls["gradio_client script"])
     report("cold hfimage CLI (cache) vs gradio_client script", f"{ours / theirs:.2f}x", "<= 0.5x", ours / theirs <= 0.5)
 
 
