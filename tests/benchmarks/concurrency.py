@@ -1,7 +1,8 @@
 """Many calls at once against a server that takes 0.5 s per job, all in parallel: how much longer
 than one call they take, for hfimage.aio and for the steps between it and the hand-written floor.
 
-The rows peel off one layer at a time, so the difference between two adjacent rows is what that
+The ways take turns, wave by wave, so a drift in the machine's speed touches them alike. The
+rows peel off one layer at a time, so the difference between two adjacent rows is what that
 layer costs: the async bridge (aio vs the sync client in threads), hfimage's call itself (sync
 client vs floor), the queue route (auto vs call route) and the image download (floor with and
 without it). Each is the median of a few waves; CPU is this process's, per call.
@@ -114,15 +115,24 @@ def concurrency(sizes: tuple[int, ...], repeats: int) -> None:
             "floor in threads, without the download": floor_wave(url, download=False),
         }
         ratios: dict[tuple[str, int], float] = {}
-        for name, wave in ways.items():
-            single = median([wave(1) for _ in range(repeats)])
-            for count in sizes:
-                cpu = time.process_time()
-                took = median([wave(count) for _ in range(repeats)])
-                per_call = (time.process_time() - cpu) / repeats / count
-                ratios[name, count] = took / single
-                detail = f"{single * 1000:.0f} ms for one, {per_call * 1000:.1f} ms CPU per call"
-                report(f"{count} at once vs one, {name}", f"{took / single:.2f}x ({detail})")
+        single: dict[str, float] = {}
+        for count in (1, *sizes):  # round-robin over the ways, as the machine's speed drifts
+            took: dict[str, list[float]] = {name: [] for name in ways}
+            cpu: dict[str, float] = dict.fromkeys(ways, 0.0)
+            for _ in range(repeats):
+                for name, wave in ways.items():
+                    started = time.process_time()
+                    took[name].append(wave(count))
+                    cpu[name] += time.process_time() - started
+            for name in ways:
+                wall = median(took[name])
+                if count == 1:
+                    single[name] = wall
+                    continue
+                ratios[name, count] = wall / single[name]
+                per_call = cpu[name] / repeats / count
+                detail = f"{single[name] * 1000:.0f} ms for one, {per_call * 1000:.1f} ms CPU per call"
+                report(f"{count} at once vs one, {name}", f"{ratios[name, count]:.2f}x ({detail})")
         for count in sizes:
             ours = ratios["hfimage.aio (auto: queue route)", count]
             floor = ratios["floor in threads, with the download", count]
