@@ -326,3 +326,25 @@ def test_a_space_handed_over_by_instance_is_cached_like_one_by_url(tmp_path):
             with hfimage.Client(protocol="call", cache=tmp_path) as client:
                 png(client.generate("a fox", provider=Space(space.url)))
     assert short(space) == ["/config", "/gradio_api/info", *2 * job_routes(space)]
+
+
+def test_inspect_reads_the_app_as_it_is_now_and_refreshes_the_cache(tmp_path):
+    with FakeSpace() as space:
+        with hfimage.Client(protocol="call", cache=tmp_path) as first:
+            generate(first, space)
+        space.signature = PROMPT_AND_SEED
+        space.requests.clear()
+        with hfimage.Client(cache=tmp_path) as second:
+            described = second.inspect(space.url)
+        assert [spec.name for spec in described.inputs] == ["prompt", "seed"]
+        assert short(space) == ["/config", "/gradio_api/info"]
+        assert DiskCache(tmp_path).load("gradio-apps", space.url)["config"] == space.config()
+
+
+def test_inspect_asks_the_hub_afresh_too(tmp_path, hub):
+    with FakeSpace() as space:
+        hub.add("someone/fox", space.url)
+        for _ in range(2):
+            with hfimage.Client(cache=tmp_path) as client:
+                client.inspect("someone/fox")
+    assert routes(hub) == 2 * ["/api/spaces/someone/fox"]

@@ -219,8 +219,9 @@ class Space(Provider):
         return binding
 
     def describe(self, context: RunContext) -> tuple[SpaceInfo, Binding]:
-        """The app's description and the endpoint hfimage would call, as ``inspect()`` shows them."""
-        _, space, _ = self._describe(context, named=True)
+        """The app's description and the endpoint hfimage would call, as ``inspect()`` shows them: read
+        now, not from what earlier calls (or the disk cache) kept."""
+        _, space, _ = self._describe(context, named=True, fresh=True)
         return space, choose(space, self.name, self.endpoint, self.defaults)
 
     def on_zerogpu(self, context: RunContext) -> bool:
@@ -249,7 +250,9 @@ class Space(Provider):
         inputs = tuple(spec if spec.hidden else dataclasses.replace(spec, name=next(names)) for spec in endpoint.inputs)
         return dataclasses.replace(space, endpoints={endpoint.api_name: dataclasses.replace(endpoint, inputs=inputs)})
 
-    def _describe(self, context: RunContext, *, named: bool | None = None) -> tuple[str, SpaceInfo, bool]:
+    def _describe(
+        self, context: RunContext, *, named: bool | None = None, fresh: bool = False
+    ) -> tuple[str, SpaceInfo, bool]:
         """Where the app is, what it is, and whether that was known before this call.
 
         A space that does not answer as a Gradio app is explained by its Hub record (not found,
@@ -259,9 +262,9 @@ class Space(Provider):
         root = None if self._uses_hub(context) else self.url
         try:
             if root is None:
-                root = self._hub_root(context)
+                root = self._hub_root(context, fresh=fresh)
             known = context.spaces.knows(root)
-            return root, context.spaces.get(context.channel, root, named=want_names), known
+            return root, context.spaces.get(context.channel, root, named=want_names, fresh=fresh), known
         except (ProtocolError, ServiceUnavailableError, ConnectionError) as failure:
             if self.space_id is None or root is None:
                 raise
@@ -269,7 +272,7 @@ class Space(Provider):
             if record.host is None or record.host == root:
                 raise
             log.info("%s: the Hub says it runs at %s", self.name, record.host)
-            return record.host, context.spaces.get(context.channel, record.host, named=want_names), False
+            return record.host, context.spaces.get(context.channel, record.host, named=want_names, fresh=fresh), False
 
     def _wake(self, context: RunContext) -> tuple[str, SpaceInfo, bool]:
         """Ask the app again every few seconds until it answers as a Gradio app, within the call's deadline."""
@@ -296,9 +299,9 @@ class Space(Provider):
         """Whether the app's address comes from the Hub: an id, on a Hub other than huggingface.co."""
         return not (self._pinned or context.hub.is_default or self.space_id is None)
 
-    def _hub_root(self, context: RunContext) -> str:
+    def _hub_root(self, context: RunContext, *, fresh: bool = False) -> str:
         """The host the Hub gives; a space it calls asleep or starting is tried anyway (it may be up by now)."""
-        record = context.hub.record(context.channel, str(self.space_id))
+        record = context.hub.record(context.channel, str(self.space_id), fresh=fresh)
         if record.stage not in WAKING_STAGES:
             check_usable(record)
         if record.host is None:

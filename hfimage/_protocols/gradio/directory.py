@@ -57,15 +57,16 @@ class SpaceDirectory:
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, channel: Channel, root: str, *, named: bool = False) -> SpaceInfo:
-        """The app at ``root``; with ``named``, its inputs also carry the names its ``/info`` gives.
+    def get(self, channel: Channel, root: str, *, named: bool = False, fresh: bool = False) -> SpaceInfo:
+        """The app at ``root``; with ``named``, its inputs also carry the names its ``/info`` gives;
+        with ``fresh``, read from the app now, whatever is known (and kept for later calls).
 
         Raises what reading the app raises: ConnectionError, TimeoutError, ServiceUnavailableError...
         """
         with self._lock:
             lock = self._locks.setdefault(root, threading.Lock())
         with lock:
-            known = self._known.get(root) or self._load(root, channel.provider)
+            known = None if fresh else self._known.get(root) or self._load(root, channel.provider)
             if known is None:
                 known = _read_config(channel, root)
                 self._keep(root, known)
