@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import os
 
 import pytest
 
@@ -52,6 +53,22 @@ def test_the_disable_switch_turns_every_implicit_source_off(saved, monkeypatch, 
     assert saved_token() == (None, None)
     assert hfimage.Client().token_source is None
     assert hfimage.Client(token="hf_given").token_source == "token="
+
+
+def test_a_login_or_logout_between_calls_is_seen_by_the_next_call(monkeypatch, tmp_path):
+    path = tmp_path / "token"
+    monkeypatch.setenv("HF_TOKEN_PATH", str(path))
+    path.write_text("hf_first1")
+    assert saved_token()[0] == "hf_first1"
+    path.write_text("hf_again2")  # same size, written again
+    os.utime(path, ns=(1, 2))
+    assert saved_token()[0] == "hf_again2"
+    replacement = tmp_path / "new"
+    replacement.write_text("hf_other3")
+    replacement.replace(path)  # as editors and `hf auth login` rewrite files: a new inode
+    assert saved_token()[0] == "hf_other3"
+    path.unlink()
+    assert saved_token() == (None, None)
 
 
 def test_an_empty_or_missing_file_means_no_token(monkeypatch, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from .._core.text import mask
 from ..errors import InvalidRequestError
@@ -65,23 +64,40 @@ def saved_token() -> tuple[str | None, str | None]:
         if value is not None and value.strip():
             return check_token(value, f"The {variable} environment variable"), variable
     path = token_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError):
+    text = _saved_text(path)
+    if text is None or not text.strip():
         return None, None  # no saved token (or one that cannot be read): the caller is anonymous
-    if not text.strip():
-        return None, None
     source = f"the token file {path}"
     return check_token(text, f"{source[0].upper()}{source[1:]} (saved by `hf auth login`)"), source
 
 
-def token_file() -> Path:
+def token_file() -> str:
     """Where ``hf auth login`` keeps the token: ``HF_TOKEN_PATH``, else ``$HF_HOME/token``."""
     given = os.environ.get("HF_TOKEN_PATH")
     if given:
-        return Path(given).expanduser()
-    home = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
-    return Path(home).expanduser() / "token"
+        return os.path.expanduser(given)
+    home = os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+    return os.path.join(os.path.expanduser(home), "token")
+
+
+_saved: dict[str, tuple[tuple[int, int, int], str]] = {}
+"""Token files read before, by path, with the identity (inode, size, change time) they had."""
+
+
+def _saved_text(path: str) -> str | None:
+    """The file's text, read again only when it changed (every call looks, so a login shows at once)."""
+    try:
+        status = os.stat(path)
+        identity = (status.st_ino, status.st_size, status.st_mtime_ns)
+        known = _saved.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeError):
+        return None
+    _saved[path] = (identity, text)
+    return text
 
 
 def token_from_environment() -> str | None:
