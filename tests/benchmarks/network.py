@@ -20,7 +20,7 @@ from pathlib import Path
 import requests
 
 import hfimage
-from hfimage.providers import BlackForestLabs_Flux1Schnell
+from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large
 from tests.apps.launch import start, stop
 from tests.benchmarks.floor import INPUTS, floor_call
 from tests.benchmarks.table import median, report
@@ -63,7 +63,7 @@ def show(name: str, wall: float, traffic: Traffic, rtt: float) -> None:
 def latency(one_way: float, rounds: int) -> None:
     rtt = 2 * one_way
     print(f"round trips (real Gradio app behind a proxy adding {one_way * 1000:.0f} ms each way)", flush=True)
-    servers = start(sys.executable, "current", ("flux",))
+    servers = start(sys.executable, "current", ("flux", "sd35"))
     app = servers.url["flux"]
     session = requests.Session()
     for _ in range(3):
@@ -74,6 +74,8 @@ def latency(one_way: float, rounds: int) -> None:
         with LatencyProxy(app.removeprefix("http://"), one_way) as proxy:
             warm(proxy, generation, rtt, rounds)
             cold(proxy, generation, rtt, rounds)
+        with LatencyProxy(servers.url["sd35"].removeprefix("http://"), one_way) as proxy:
+            against_g4f(proxy, rtt, rounds)
     finally:
         stop(servers)
 
@@ -154,6 +156,45 @@ def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
            f"<= {limit * 1000:.0f} ms", beyond_start <= limit)  # fmt: skip
     ours, theirs = median(walls["hfimage CLI, second run (cache)"]), median(walls["gradio_client script"])
     report("cold hfimage CLI (cache) vs gradio_client script", f"{ours / theirs:.2f}x", "<= 0.5x", ours / theirs <= 0.5)
+
+
+def against_g4f(proxy: LatencyProxy, rtt: float, rounds: int) -> None:
+    """g4f's StabilityAI_SD35Large, which hands over the image's URL without its bytes, against hfimage
+    doing the same (an SD 3.5-shaped app: two previews, then the image)."""
+    try:
+        from g4f.Provider.hf_space.StabilityAI_SD35Large import StabilityAI_SD35Large as G4fSD35
+    except ImportError:
+        report("warm call, g4f StabilityAI_SD35Large", "skipped: g4f is not installed (pip install g4f)")
+        return
+    import asyncio
+
+    local_g4f = type("LocalSD35", (G4fSD35,), {"url": proxy.url})
+    loop = asyncio.new_event_loop()
+
+    async def g4f_call() -> None:
+        items = [item async for item in local_g4f.create_async_generator(
+            "sd-3.5-large", [{"role": "user", "content": "a fox"}], negative_prompt="", seed=5, randomize_seed=False,
+            width=512, height=512, guidance_scale=4.5, num_inference_steps=2,
+        )]  # fmt: skip
+        if type(items[-1]).__name__ != "ImageResponse":
+            raise RuntimeError(f"g4f gave no image: {items}")
+
+    provider = StabilityAI_SD35Large(url=proxy.url)
+    params = {"negative_prompt": "", "seed": 5, "width": 512, "height": 512, "guidance_scale": 4.5, "steps": 2}
+    try:
+        with hfimage.Client(protocol="call") as client:
+            calls: dict[str, Callable[[], object]] = {
+                "hfimage StabilityAI_SD35Large (the URL only, as g4f)": lambda: client.generate(
+                    "a fox", provider=provider, **params
+                ),
+                "g4f StabilityAI_SD35Large (the URL only)": lambda: loop.run_until_complete(g4f_call()),
+            }
+            for name, call in calls.items():
+                call()
+                wall, traffic = measure(proxy, call, rounds)
+                show(f"warm call, {name}", wall, traffic, rtt)
+    finally:
+        loop.close()
 
 
 def clear(folder: Path) -> None:
