@@ -114,6 +114,8 @@ class _Watchdog:
         self._thread: threading.Thread | None = None
         self._wakes_at = 0.0
         """When the thread, waiting, will next wake by itself (0 while it is awake)."""
+        self._idle_since = 0.0
+        """When the last watch in use stopped using its sockets; the thread lingers from then."""
 
     def add(self, watch: Watch) -> None:
         ends_at = watch.deadline.ends_at()
@@ -135,12 +137,14 @@ class _Watchdog:
         # here (and again at the next request) cost two thread switches per request.
         with self._wake:
             self._in_use.discard(watch)
+            if not self._in_use:
+                self._idle_since = time.monotonic()
 
     def _run(self) -> None:
         while True:
             with self._wake:
                 if not self._in_use:
-                    idle_until = self._wakes_at = time.monotonic() + LINGER_SECONDS
+                    idle_until = self._wakes_at = self._idle_since + LINGER_SECONDS
                     while not self._in_use and (left := idle_until - time.monotonic()) > 0:
                         self._wake.wait(left)
                     if not self._in_use:
