@@ -3,8 +3,9 @@
 ``GET {hub}/api/spaces/{owner}/{name}`` answers ``host``, ``sdk``, ``private`` and
 ``runtime.stage`` (plus ``runtime.hardware``). hfimage asks only when it must: a space on
 huggingface.co is found at its usual host without the Hub, and the Hub is asked when that
-host does not answer as a Gradio app, to say why. The Hub's address is ``HF_ENDPOINT``, as for
-huggingface_hub, so a mirror or a test's fake Hub can stand in.
+host does not answer as a Gradio app, to say why (for a built-in provider too: only then).
+The Hub's address is ``HF_ENDPOINT``, as for huggingface_hub, so a mirror or a test's fake Hub
+can stand in.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class SpaceRecord:
 
 
 class Hub:
-    """The Hub a client asks about spaces, and what it answered (kept for the client's life).
+    """The Hub a client asks about spaces, and what it answered (kept for the client's life, and with a
+    ``cache``, on disk for the next process).
 
     Its address is ``url`` when given, else ``HF_ENDPOINT`` as it is at each use, else
     huggingface.co. A token goes there when it is Hugging Face's, or when the user chose it.
