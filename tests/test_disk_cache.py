@@ -5,7 +5,9 @@ a miss, and an app that changed behind it is read once more and the job sent aga
 """
 
 import json
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -348,3 +350,14 @@ def test_inspect_asks_the_hub_afresh_too(tmp_path, hub):
             with hfimage.Client(cache=tmp_path) as client:
                 client.inspect("someone/fox")
     assert routes(hub) == 2 * ["/api/spaces/someone/fox"]
+
+
+@pytest.mark.parametrize("fixture", ["fake_space", "fake_hub", "fake_providers"])
+def test_the_plugins_fixtures_give_each_test_an_empty_cache_of_its_own(fixture, request, tmp_path):
+    request.getfixturevalue(fixture)
+    folder = Path(os.environ["HFIMAGE_CACHE"])
+    assert folder.is_dir()
+    assert list(folder.iterdir()) == []
+    with FakeSpace() as space:
+        hfimage.generate("a fox", space=space.url, protocol="call")
+    assert [path.parent.name for path in entry_files(folder)] == ["gradio-apps"]

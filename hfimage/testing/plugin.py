@@ -1,6 +1,7 @@
 """pytest fixtures for testing code that uses hfimage; registered as a plugin when hfimage is installed.
 
-Each gives ``hfimage.generate()`` (and its async twins) a new default client for the test.
+Each gives ``hfimage.generate()`` (and its async twins) a new default client for the test, and
+(but ``fake_imagelabs``) an empty disk cache of its own in ``$HFIMAGE_CACHE``.
 
 - ``fake_space``: a fake Gradio space (Flux-shaped, Gradio 5+ layout) on 127.0.0.1.
 - ``fake_imagelabs``: a fake ImageLabs API on 127.0.0.1.
@@ -22,6 +23,7 @@ import pytest
 
 from .. import compat
 from .._core.catalog import KNOWN_SPACES
+from .._core.disk_cache import CACHE_VARIABLE
 from .._core.lazy import Lazy
 from .._protocols.hub import HUB_VARIABLE
 from ..providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
@@ -56,10 +58,17 @@ def fresh_default_clients(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(generators, "_client", Lazy(async_client.Client))
 
 
-@pytest.fixture
-def fake_space(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpace]:
-    """A fake Gradio space on 127.0.0.1, closed after the test."""
+def fresh_state(monkeypatch: pytest.MonkeyPatch, folders: pytest.TempPathFactory) -> None:
+    """New default clients and an empty disk cache for the test: a fake's port is reused by other fakes
+    in later tests and runs, and a description kept for one must never stand for another."""
     fresh_default_clients(monkeypatch)
+    monkeypatch.setenv(CACHE_VARIABLE, str(folders.mktemp("hfimage-cache")))
+
+
+@pytest.fixture
+def fake_space(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeSpace]:
+    """A fake Gradio space on 127.0.0.1, closed after the test."""
+    fresh_state(monkeypatch, tmp_path_factory)
     with FakeSpace() as space:
         yield space
 
@@ -72,19 +81,21 @@ def fake_imagelabs() -> Iterator[FakeImageLabs]:
 
 
 @pytest.fixture
-def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+def fake_hub(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeHub]:
     """A fake Hugging Face Hub on 127.0.0.1, set as ``HF_ENDPOINT`` for the test."""
-    fresh_default_clients(monkeypatch)
+    fresh_state(monkeypatch, tmp_path_factory)
     with FakeHub() as hub:
         monkeypatch.setenv(HUB_VARIABLE, hub.url)
         yield hub
 
 
 @pytest.fixture
-def fake_providers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProviders]:
+def fake_providers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FakeProviders]:
     """Every built-in provider (and its hfimage.aio drop-in), and every catalog space behind a fake
     Hub, pointed at a fake for the test."""
-    fresh_default_clients(monkeypatch)
+    fresh_state(monkeypatch, tmp_path_factory)
     with contextlib.ExitStack() as stack:
         hub = stack.enter_context(FakeHub())
         spaces = {space_id: stack.enter_context(FakeSpace(signature=SIGNATURES[space_id])) for space_id in KNOWN_SPACES}
