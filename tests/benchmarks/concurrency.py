@@ -4,12 +4,13 @@ than one call they take, for hfimage.aio and for the steps between it and the ha
 The ways take turns, wave by wave, so a drift in the machine's speed touches them alike. The
 rows peel off one layer at a time, so the difference between two adjacent rows is what that
 layer costs: the async bridge (aio vs the sync client in threads), hfimage's call itself (sync
-client vs floor), the queue route (auto vs call route) and the image download (floor with and
-without it). Each is the median of a few waves; CPU is this process's, per call.
+client vs floor), the queue route (auto vs call route, and the floor on either) and the image
+download (floor with and without it). Each is the median of a few waves; CPU is this process's, per call.
 """
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 import textwrap
@@ -23,7 +24,7 @@ import requests
 import hfimage
 import hfimage.aio
 from hfimage.providers import BlackForestLabs_Flux1Schnell
-from tests.benchmarks.floor import floor_call
+from tests.benchmarks.floor import floor_call, floor_queue_call, fn_index
 from tests.benchmarks.table import median, report
 
 SERVER = """
@@ -88,15 +89,19 @@ def bytes_of(image: hfimage.Image) -> bytes:
     return image.content
 
 
-def floor_wave(url: str, *, download: bool) -> Wave:
+def floor_wave(url: str, *, download: bool, queue: bool = False) -> Wave:
     def wave(count: int) -> float:
         session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=count, pool_maxsize=max(count, 10))
         session.mount("http://", adapter)
-        floor_call(session, url, ["warm up", 0, True, 768, 768, 2], download=download)
+        if queue:
+            index = fn_index(session, url)
+            call = functools.partial(floor_queue_call, session, url, index, download=download)
+        else:
+            call = functools.partial(floor_call, session, url, download=download)
+        call(["warm up", 0, True, 768, 768, 2])
         try:
-            return in_threads(count, lambda i: floor_call(session, url, [f"p{i}", 0, True, 768, 768, 2],
-                                                          download=download))  # fmt: skip
+            return in_threads(count, lambda i: call([f"p{i}", 0, True, 768, 768, 2]))
         finally:
             session.close()
 
@@ -112,6 +117,7 @@ def concurrency(sizes: tuple[int, ...], repeats: int) -> None:
             "hfimage.aio (call route)": aio_wave(url, "call"),
             "sync hfimage.Client in threads (call route)": sync_wave(url),
             "floor in threads, with the download": floor_wave(url, download=True),
+            "floor in threads, queue route, with the download": floor_wave(url, download=True, queue=True),
             "floor in threads, without the download": floor_wave(url, download=False),
         }
         ratios: dict[tuple[str, int], float] = {}
