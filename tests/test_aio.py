@@ -12,6 +12,7 @@ import pytest
 import hfimage
 import hfimage.aio
 from hfimage import Image, InvalidRequestError, Preview, Progress, ProviderError, QuotaExceededError, Status
+from hfimage.aio._bridge import EventStream
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
 from hfimage.testing import (
     FakeImageLabs,
@@ -163,6 +164,32 @@ def test_a_slow_reader_gets_every_event_in_order_while_the_worker_runs_ahead(fak
     assert steps == list(range(60))
     assert isinstance(seen[-1], Image)
     assert seen[-1].seed == 5
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_generate_without_a_listener_is_handed_the_image_alone(fake_space, backend, monkeypatch):
+    """Progress events would each wake the event loop for nothing; with on_event they all still come."""
+    handed = []
+    put = EventStream._put
+    monkeypatch.setattr(
+        EventStream, "_put", lambda stream, item: (handed.append(type(item).__name__), put(stream, item))
+    )
+    fake_space.script([fake_space.preview(1), fake_space.final(2)], [fake_space.preview(3), fake_space.final(4)])
+    provider = BlackForestLabs_Flux1Schnell(url=fake_space.url)
+    heard = []
+
+    async def main():
+        async with hfimage.aio.Client(protocol="queue") as client:
+            alone = await client.generate("a cat", provider=provider)
+            first = list(handed)
+            listened = await client.generate("a cat", provider=provider, on_event=heard.append)
+            return alone, first, listened
+
+    alone, first, listened = anyio.run(main, backend=backend)
+    assert (alone.seed, listened.seed) == (2, 4)
+    assert first == ["Image"]
+    assert handed[1:] == ["Queued", "Started", "Preview", "Image"]
+    assert [type(event).__name__ for event in heard] == ["Queued", "Started", "Preview", "Image"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -61,10 +61,14 @@ class EventStream:
                 ...
     """
 
-    def __init__(self, start: Start, limiter_for: LimiterFor, *, download_final: bool) -> None:
+    def __init__(
+        self, start: Start, limiter_for: LimiterFor, *, download_final: bool, images_only: bool = False
+    ) -> None:
         self._start = start
         self._limiter_for = limiter_for
         self._download_final = download_final
+        self._images_only = images_only
+        """Hand over Images only: for a caller who wants the result, other events wake the loop for nothing."""
         self._cancellation = Cancellation()
         self._thread: threading.Thread | None = None
         self._limiter: anyio.CapacityLimiter | None = None
@@ -130,6 +134,8 @@ class EventStream:
         try:
             with contextlib.closing(self._start(self._cancellation)) as events:
                 for event in events:
+                    if self._images_only and not isinstance(event, Image):
+                        continue
                     if self._download_final and isinstance(event, Image):
                         event.content  # noqa: B018 - fetched here so that reading it never blocks the loop
                     soon(self._put, event)

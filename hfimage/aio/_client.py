@@ -83,8 +83,12 @@ class Client:
         bytes are downloaded in the worker, so reading ``.content`` never blocks the loop;
         for a Preview's, use ``await hfimage.aio.download(preview)``.
         """
+        return self._stream(prompt, params, images_only=False)
+
+    def _stream(self, prompt: str, params: GenerateParams, *, images_only: bool) -> EventStream:
         plan = self._sync.plan(prompt, **params)
-        return EventStream(functools.partial(self._sync.run, plan), self._limiter_for, download_final=True)
+        start = functools.partial(self._sync.run, plan)
+        return EventStream(start, self._limiter_for, download_final=True, images_only=images_only)
 
     async def generate(
         self, prompt: str, *, on_event: Callable[[Event], object] | None = None, **params: Unpack[GenerateParams]
@@ -94,7 +98,9 @@ class Client:
         ``on_event`` (a function or a coroutine function) is called with every event as it comes.
         """
         final = FinalImage()
-        async with self.stream(prompt, **params) as events:
+        # Without on_event only the image matters: progress events would each wake the loop for nothing,
+        # which at 64 calls at once cost 0.05x of their time.
+        async with self._stream(prompt, params, images_only=on_event is None) as events:
             async for event in events:
                 if on_event is not None and isawaitable(reported := on_event(event)):
                     await reported
