@@ -1,13 +1,15 @@
 """One deadline per call, kept even by servers that stall or only send heartbeats."""
 
+import threading
 import time
 
 import pytest
 
 import hfimage
 from hfimage._core.deadline import Deadline
+from hfimage._http import watch
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
-from hfimage.testing import FakeSpace, error, heartbeat, pause
+from hfimage.testing import FakeSpace, Fault, error, heartbeat, pause
 
 from .helpers import FakeClock
 
@@ -67,3 +69,27 @@ def test_no_fallback_once_the_deadline_has_passed(fake_space):
         with hfimage.Client(timeout=0.8) as client:
             timed(lambda: client.generate("a cat", provider=providers))
         assert second.requests == []
+
+
+def test_a_short_deadline_is_kept_while_the_watchdog_waits_for_a_long_one(monkeypatch):
+    """The watchdog sleeps until its next deadline (or LINGER_SECONDS); a call whose deadline comes
+    sooner must wake it, or a server that drips bytes (so no socket timeout fires) holds the call
+    until the watchdog wakes on its own."""
+    monkeypatch.setattr(watch, "LINGER_SECONDS", 5.0)
+    with FakeSpace() as slow, FakeSpace() as short:
+        for space in (slow, short):
+            space.inject(Fault(route="/config", drip=0.05))
+
+        def long_call():
+            with pytest.raises(hfimage.TimeoutError):
+                hfimage.generate("a fox", timeout=3, provider=BlackForestLabs_Flux1Schnell(url=slow.url))
+
+        waiting = threading.Thread(target=long_call, daemon=True)
+        waiting.start()
+        time.sleep(0.3)  # the watchdog now waits for the long call's deadline, up to 5 s away
+        started = time.monotonic()
+        with pytest.raises(hfimage.TimeoutError):
+            hfimage.generate("a fox", timeout=0.3, provider=BlackForestLabs_Flux1Schnell(url=short.url))
+        took = time.monotonic() - started
+        waiting.join()
+    assert took < 0.3 + 0.4
