@@ -39,6 +39,21 @@ def cache_folder() -> Path:
     return Path(root) / "hfimage"
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (creating its folders) through a temporary file that then replaces
+    it, so a reader sees the old file or the new one, never a part. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 class DiskCache:
     """JSON values by kind and key under ``folder``, each valid for ``max_age`` seconds.
 
@@ -78,16 +93,7 @@ class DiskCache:
         path = self._path(kind, key)
         entry = {"format": FORMAT, "key": key, "saved": self._clock(), "value": value}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump(entry, file, separators=(",", ":"))
-                os.replace(temporary, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            write_atomically(path, json.dumps(entry, separators=(",", ":")))
         except (OSError, TypeError, ValueError) as unwritable:
             log.debug("cache: could not write %s (%s)", path, unwritable)
 

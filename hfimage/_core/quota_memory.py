@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import QuotaExceededError
-from .disk_cache import cache_folder
+from .disk_cache import cache_folder, write_atomically
 
 DEFAULT_COOLDOWN = 300.0
 """Seconds to skip a provider whose quota error named no retry time."""
@@ -60,10 +59,7 @@ class QuotaMemory:
         if self._path is None:
             return
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs a retry
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self._until))
-            temporary.replace(self._path)
+            write_atomically(self._path, json.dumps(self._until))
 
 
 def zerogpu_key(token: str | None) -> str:

@@ -121,6 +121,7 @@ class Columns:
 
 
 def print_table(rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    """A table whose rows are all known: each column as wide as its widest cell."""
+    columns = Columns(rows[0], [max(len(row[column]) for row in rows) for column in range(len(rows[0]))])
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        columns.print(row)

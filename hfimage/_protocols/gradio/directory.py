@@ -111,9 +111,7 @@ class SpaceDirectory:
         with self._lock:
             self._known[root] = known
         if self._cache is not None:
-            documents = known[1]
-            self._cache.save(KIND, root, {"config": documents.config, "api_prefix": documents.api_prefix,
-                                          "named": documents.named, "info": documents.info})  # fmt: skip
+            self._cache.save(KIND, root, vars(known[1]))
 
 
 def _read_config(channel: Channel, root: str) -> tuple[SpaceInfo, AppDocuments]:
