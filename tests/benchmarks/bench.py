@@ -28,12 +28,13 @@ import requests
 import hfimage
 import hfimage.aio
 from hfimage._protocols.poll import PollSchedule
-from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs
+from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large
 from hfimage.testing import FakeImageLabs, FinishAfter
 from tests.apps.launch import start, stop
 from tests.benchmarks.concurrency import concurrency, fake_space_process
 from tests.benchmarks.floor import INPUTS, floor_call
 from tests.benchmarks.network import latency
+from tests.benchmarks.peers import SD35_PARAMS, g4f_sd35
 from tests.benchmarks.table import ROWS, median, print_table, report, timed
 
 Timings = dict[str, list[tuple[float, float]]]
@@ -112,51 +113,22 @@ def per_call(rounds: int) -> None:
 
 # Against g4f, whose providers hfimage replaces, on a real SD 3.5-shaped Gradio server.
 
-SD35_PARAMS = {"negative_prompt": "", "seed": 5, "width": 512, "height": 512, "guidance_scale": 4.5, "steps": 2}
-
 
 def against_g4f(rounds: int) -> None:
     print("against g4f (real Gradio server shaped like SD 3.5: two previews, then the image)", flush=True)
-    try:
-        from g4f.Provider.hf_space.StabilityAI_SD35Large import StabilityAI_SD35Large as G4fSD35
-    except ImportError:
-        report("g4f rows", "skipped: g4f is not installed (pip install g4f)")
-        return
-    import asyncio
-
-    from hfimage.providers import StabilityAI_SD35Large
-
     servers = start(sys.executable, "current", ("sd35",))
     root = servers.url["sd35"]
-    local_g4f = type("LocalSD35", (G4fSD35,), {"url": root})
-    loop = asyncio.new_event_loop()  # one loop for every g4f call: its start-up is not counted against it
-
-    async def g4f_call() -> str:
-        """Read g4f's generator to its end (leaving it early leaks its aiohttp session)."""
-        items = [
-            item
-            async for item in local_g4f.create_async_generator(
-                "sd-3.5-large", [{"role": "user", "content": "a fox"}], negative_prompt="", seed=5,
-                randomize_seed=False, width=512, height=512, guidance_scale=4.5, num_inference_steps=2,
-            )
-        ]  # fmt: skip
-        if type(items[-1]).__name__ != "ImageResponse":
-            raise RuntimeError(f"g4f gave no image: {items}")
-        return str(items[-1])
-
     try:
-        client = hfimage.Client(protocol="call")
-        provider = StabilityAI_SD35Large(url=root)
-        calls = {
-            "hfimage": lambda: client.generate("a fox", provider=provider, **SD35_PARAMS),
-            "g4f": lambda: loop.run_until_complete(g4f_call()),
-        }
-        _, _, runs = side_by_side(calls, rounds)
-        ratio = pair_ratio(runs, "hfimage", "g4f")
-        report("hfimage wall vs g4f StabilityAI_SD35Large, median of pair ratios", f"{ratio:.2f}x")
-        client.close()
+        with g4f_sd35(root) as g4f_call, hfimage.Client(protocol="call") as client:
+            if g4f_call is None:
+                report("g4f rows", "skipped: g4f is not installed (pip install g4f)")
+                return
+            provider = StabilityAI_SD35Large(url=root)
+            calls = {"hfimage": lambda: client.generate("a fox", provider=provider, **SD35_PARAMS), "g4f": g4f_call}
+            _, _, runs = side_by_side(calls, rounds)
+            ratio = pair_ratio(runs, "hfimage", "g4f")
+            report("hfimage wall vs g4f StabilityAI_SD35Large, median of pair ratios", f"{ratio:.2f}x")
     finally:
-        loop.close()
         stop(servers)
 
 

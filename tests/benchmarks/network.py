@@ -23,7 +23,8 @@ import hfimage
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large
 from tests.apps.launch import start, stop
 from tests.benchmarks.floor import INPUTS, floor_call
-from tests.benchmarks.table import median, report
+from tests.benchmarks.peers import SD35_PARAMS, g4f_sd35
+from tests.benchmarks.table import median, report, timed
 from tests.latency_proxy import LatencyProxy, Traffic
 
 FLOOR_SCRIPT = """
@@ -68,7 +69,7 @@ def latency(one_way: float, rounds: int) -> None:
     session = requests.Session()
     for _ in range(3):
         floor_call(session, app, download=True)
-    generation = median([timed_call(lambda: floor_call(session, app, download=True)) for _ in range(rounds)])
+    generation = median([timed(lambda: floor_call(session, app, download=True))[0] for _ in range(rounds)])
     report("generation: the floor on loopback, no proxy (the app's own time)", f"{generation * 1000:.1f} ms")
     try:
         with LatencyProxy(app.removeprefix("http://"), one_way) as proxy:
@@ -78,12 +79,6 @@ def latency(one_way: float, rounds: int) -> None:
             against_g4f(proxy, rtt, rounds)
     finally:
         stop(servers)
-
-
-def timed_call(call: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    call()
-    return time.perf_counter() - started
 
 
 def warm(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> None:
@@ -145,7 +140,7 @@ def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
         for _ in range(rounds):
             for name, call in runs.items():
                 proxy.take()
-                walls[name].append(timed_call(call))
+                walls[name].append(timed(call)[0])
                 traffic[name] = proxy.take()
     for name in runs:
         show(f"cold process, {name}", median(walls[name]), traffic[name], rtt)
@@ -161,40 +156,21 @@ def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
 def against_g4f(proxy: LatencyProxy, rtt: float, rounds: int) -> None:
     """g4f's StabilityAI_SD35Large, which hands over the image's URL without its bytes, against hfimage
     doing the same (an SD 3.5-shaped app: two previews, then the image)."""
-    try:
-        from g4f.Provider.hf_space.StabilityAI_SD35Large import StabilityAI_SD35Large as G4fSD35
-    except ImportError:
-        report("warm call, g4f StabilityAI_SD35Large", "skipped: g4f is not installed (pip install g4f)")
-        return
-    import asyncio
-
-    local_g4f = type("LocalSD35", (G4fSD35,), {"url": proxy.url})
-    loop = asyncio.new_event_loop()
-
-    async def g4f_call() -> None:
-        items = [item async for item in local_g4f.create_async_generator(
-            "sd-3.5-large", [{"role": "user", "content": "a fox"}], negative_prompt="", seed=5, randomize_seed=False,
-            width=512, height=512, guidance_scale=4.5, num_inference_steps=2,
-        )]  # fmt: skip
-        if type(items[-1]).__name__ != "ImageResponse":
-            raise RuntimeError(f"g4f gave no image: {items}")
-
     provider = StabilityAI_SD35Large(url=proxy.url)
-    params = {"negative_prompt": "", "seed": 5, "width": 512, "height": 512, "guidance_scale": 4.5, "steps": 2}
-    try:
-        with hfimage.Client(protocol="call") as client:
-            calls: dict[str, Callable[[], object]] = {
-                "hfimage StabilityAI_SD35Large (the URL only, as g4f)": lambda: client.generate(
-                    "a fox", provider=provider, **params
-                ),
-                "g4f StabilityAI_SD35Large (the URL only)": lambda: loop.run_until_complete(g4f_call()),
-            }
-            for name, call in calls.items():
-                call()
-                wall, traffic = measure(proxy, call, rounds)
-                show(f"warm call, {name}", wall, traffic, rtt)
-    finally:
-        loop.close()
+    with g4f_sd35(proxy.url) as g4f_call, hfimage.Client(protocol="call") as client:
+        if g4f_call is None:
+            report("warm call, g4f StabilityAI_SD35Large", "skipped: g4f is not installed (pip install g4f)")
+            return
+        calls: dict[str, Callable[[], object]] = {
+            "hfimage StabilityAI_SD35Large (the URL only, as g4f)": lambda: client.generate(
+                "a fox", provider=provider, **SD35_PARAMS
+            ),
+            "g4f StabilityAI_SD35Large (the URL only)": g4f_call,
+        }
+        for name, call in calls.items():
+            call()
+            wall, traffic = measure(proxy, call, rounds)
+            show(f"warm call, {name}", wall, traffic, rtt)
 
 
 def clear(folder: Path) -> None:
