@@ -39,10 +39,25 @@ def cache_folder() -> Path:
     return Path(root) / "hfimage"
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing folder above it, each readable and writable by the user
+    alone (whatever the umask): the cache says which spaces a user calls. Raises OSError."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for each in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            each.mkdir(mode=0o700)
+            os.chmod(each, 0o700)
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (creating its folders) through a temporary file that then replaces
-    it, so a reader sees the old file or the new one, never a part. Raises OSError."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``text`` to ``path`` (creating its folders, private to the user) through a temporary file
+    that then replaces it, so a reader sees the old file or the new one, never a part. Raises OSError."""
+    private_folder(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -78,7 +93,7 @@ class DiskCache:
             entry = json.loads(path.read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as unreadable:
+        except (OSError, ValueError, RecursionError) as unreadable:
             log.debug("cache: %s is unreadable (%s); asking the server", path, unreadable)
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:

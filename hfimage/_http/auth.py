@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 from .._core.text import mask
@@ -18,6 +19,8 @@ TOKEN_HEADERS = (HF_HEADER, "Authorization")
 
 ENV_VARIABLE = "HF_TOKEN"
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+MAX_TOKEN_CHARS = 1024
+"""Far longer than any Hugging Face token (37 characters): a longer one is a file or value of another kind."""
 
 
 def check_token(token: object, source: str) -> str | None:
@@ -34,7 +37,7 @@ def check_token(token: object, source: str) -> str | None:
     token = token.strip()
     if not token:
         raise InvalidRequestError(f"{source} is empty; give a Hugging Face token (hf_...), or leave it out.")
-    if not _HEADER_SAFE.fullmatch(token):
+    if len(token) > MAX_TOKEN_CHARS or not _HEADER_SAFE.fullmatch(token):
         raise InvalidRequestError(
             f"{source} is not a Hugging Face token: it contains spaces, line breaks or characters that are not "
             "ASCII. Copy the token again from https://huggingface.co/settings/tokens (it looks like hf_...)."
@@ -92,8 +95,10 @@ def _saved_text(path: str) -> str | None:
         known = _saved.get(path)
         if known is not None and known[0] == identity:
             return known[1]
+        if not stat.S_ISREG(status.st_mode):
+            return None  # a folder, a pipe or a device: no token, and nothing to block on
         with open(path, encoding="utf-8") as file:
-            text = file.read()
+            text = file.read(MAX_TOKEN_CHARS + 64)  # enough to tell a token from a file that is not one
     except (OSError, UnicodeError):
         return None
     _saved[path] = (identity, text)
