@@ -35,6 +35,7 @@ from .errors import (
     InvalidRequestError,
     ProtocolError,
     QuotaExceededError,
+    without_secrets,
 )
 from .inspection import SpaceDescription, describe
 from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext, Space, provider_for
@@ -148,7 +149,8 @@ class Client:
     def __repr__(self) -> str:
         token = mask(self._token) if self._token else None
         source = self.token_source
-        return f"Client(token={token!r}, proxy={self.proxy!r}, timeout={self.timeout!r}, token_source={source!r})"
+        proxy = without_secrets(self.proxy) if self.proxy is not None else None
+        return f"Client(token={token!r}, proxy={proxy!r}, timeout={self.timeout!r}, token_source={source!r})"
 
     def __enter__(self) -> Client:
         return self

@@ -37,11 +37,28 @@ boundaries intact.
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 _OS_FIELDS = ("errno", "strerror", "filename")
+MESSAGE_CHARS = 6000
+"""The longest message an error keeps; what servers send is cut much shorter where it is quoted."""
+_USER_INFO = re.compile(r"(?<=://)[^/?#@\s]+@")
+_HF_TOKEN = re.compile(r"\bhf_[A-Za-z0-9]{20,}")
+
+
+def without_secrets(text: str) -> str:
+    """``text`` with the user info of any URL in it (``user:password@``) and anything shaped like a
+    Hugging Face token masked: what no message, log line or repr may show."""
+    return _HF_TOKEN.sub("hf_***", _USER_INFO.sub("***@", text))
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MESSAGE_CHARS:
+        return message
+    return message[: MESSAGE_CHARS - 40] + f"… ({len(message) - MESSAGE_CHARS + 40} characters cut)"
 
 
 class HFImageError(Exception):
@@ -56,11 +73,12 @@ class HFImageError(Exception):
         url: str | None = None,
         detail: str | None = None,
     ) -> None:
+        message = _bounded(without_secrets(message))
         super().__init__(message)
         self.message = message
         self.provider = provider
         self.status_code = status_code
-        self.url = url
+        self.url = without_secrets(url) if url is not None else None
         self.detail = detail
 
     def __str__(self) -> str:

@@ -10,6 +10,9 @@ from ..errors import HFImageError
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _EXCERPT_CHARS = 300
+LISTED_ITEMS = 12
+"""How many items of a list (an app's choices, inputs, endpoints) a message quotes at most."""
+_ITEM_CHARS = 60
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -23,6 +26,23 @@ def plain(text: str) -> str:
 def number(value: float) -> str:
     """A number as people write it: whole ones in full (``2147483647``), others short (``7.5``)."""
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e18 else f"{value:g}"
+
+
+def listing(items: Iterable[object], *, separator: str = ", ", limit: int = LISTED_ITEMS) -> str:
+    """The items as text, joined: at most ``limit`` of them, each at most 60 characters, then how many more.
+
+    Items often come from servers (an app's choices, endpoints, inputs), so a message quoting them
+    stays short whatever the server sent.
+    """
+    shown: list[str] = []
+    more = 0
+    for item in items:
+        if len(shown) < limit:
+            text = str(item)
+            shown.append(text if len(text) <= _ITEM_CHARS else text[: _ITEM_CHARS - 1] + "…")
+        else:
+            more += 1
+    return separator.join(shown) + (f"{separator}… and {more} more" if more else "")
 
 
 def excerpt(text: str) -> str:

@@ -30,6 +30,7 @@ from ..errors import (
     ProtocolError,
     SpaceNotFoundError,
     SpaceNotRunningError,
+    without_secrets,
 )
 from ..results import ZeroGPUQuota
 
@@ -182,8 +183,12 @@ class Hub:
 
 def _checked(url: str, source: str) -> str:
     chosen = url.strip().rstrip("/")
-    if url_problem(chosen) is not None:
-        raise InvalidRequestError(f"{source} must be an http(s) URL such as {DEFAULT_HUB}; got {url!r}.")
+    problem = url_problem(chosen)
+    if problem is not None:
+        raise InvalidRequestError(
+            f"{source} must be an http(s) URL such as {DEFAULT_HUB}, without a user or password "
+            f"({problem}); got {without_secrets(url)[:200]!r}."
+        )
     return chosen
 
 

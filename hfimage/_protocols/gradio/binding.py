@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..._core.request import GenerationRequest
-from ..._core.text import number
+from ..._core.text import listing, number
 from ...errors import InvalidRequestError
 from .space import Endpoint, InputSpec, SpaceInfo
 
@@ -197,7 +197,7 @@ def choose(space: SpaceInfo, who: str, endpoint: str | None = None, fixed: Mappi
     if endpoint is not None:
         wanted = endpoint.removeprefix("/")
         if wanted not in named:
-            offered = ", ".join("/" + name for name in named) or "none with named inputs"
+            offered = listing("/" + name for name in named) or "none with named inputs"
             raise InvalidRequestError(
                 f"{who} has no API endpoint '/{wanted}' (it offers {offered}). Check the name on the space's "
                 "'Use via API' page, or leave endpoint= out to let hfimage choose.",
@@ -207,9 +207,14 @@ def choose(space: SpaceInfo, who: str, endpoint: str | None = None, fixed: Mappi
         _check_usable(binding, who)
         return binding
     if not named:
+        unsafe = (
+            f" It names endpoints hfimage will not put in a URL: {listing(map(repr, space.unsafe_endpoints))}."
+            if space.unsafe_endpoints
+            else ""
+        )
         raise InvalidRequestError(
             f"{who} has no named API endpoint hfimage can read ({space.root}): its app shows only unnamed "
-            "endpoints, or none. hfimage needs an endpoint with a name (api_name) and named inputs.",
+            f"endpoints, or none. hfimage needs an endpoint with a name (api_name) and named inputs.{unsafe}",
             provider=who,
         )
     order = [name for name in PREFERRED_ENDPOINTS if name in named] + [n for n in named if n not in PREFERRED_ENDPOINTS]
@@ -221,7 +226,7 @@ def choose(space: SpaceInfo, who: str, endpoint: str | None = None, fixed: Mappi
             return binding
         reasons.append(f"/{name} {reason}")
     raise InvalidRequestError(
-        f"{who} has no endpoint hfimage can drive for text-to-image: {'; '.join(reasons)}. "
+        f"{who} has no endpoint hfimage can drive for text-to-image: {listing(reasons, separator='; ', limit=6)}. "
         "Pick another space, or name an endpoint and fix the missing inputs with defaults=.",
         provider=who,
     )
@@ -246,7 +251,7 @@ def _check_usable(binding: Binding, who: str) -> None:
 
 
 def describe_inputs(endpoint: Endpoint) -> str:
-    return ", ".join(f"{spec.name or spec.label or '?'} ({spec.component})" for spec in endpoint.visible_inputs)
+    return listing(f"{spec.name or spec.label or '?'} ({spec.component})" for spec in endpoint.visible_inputs)
 
 
 @dataclass(frozen=True)
@@ -333,7 +338,7 @@ def _refuse_unsupported(binding: Binding, request: GenerationRequest, who: str) 
     missing = [name for name in request.given() if name not in takes]
     if missing:
         raise InvalidRequestError(
-            f"{who} has no input for {', '.join(missing)}: /{binding.api_name} takes "
+            f"{who} has no input for {listing(missing)}: /{binding.api_name} takes "
             f"{describe_inputs(binding.endpoint)}. Leave {'it' if len(missing) == 1 else 'them'} out, "
             "or pick another space.",
             provider=who,
@@ -345,8 +350,8 @@ def _refuse_unknown_fixed(binding: Binding, fixed: Mapping[str, Any], who: str) 
     unknown = [name for name in fixed if name not in names]
     if unknown:
         raise InvalidRequestError(
-            f"{who}: defaults= names {', '.join(map(repr, unknown))}, but /{binding.api_name} has no such "
-            f"input; its inputs are {', '.join(names)}.",
+            f"{who}: defaults= names {listing(map(repr, unknown))}, but /{binding.api_name} has no such "
+            f"input; its inputs are {listing(names)}.",
             provider=who,
         )
 
@@ -445,7 +450,7 @@ def _check_values(binding: Binding, filled: Filled, who: str) -> None:
         given = filled.asked.get(name, value)
         if spec.choices and slot.role != "size" and _is_scalar(value) and value not in spec.choices:
             raise InvalidRequestError(
-                f"{who} accepts {name} among {', '.join(map(repr, spec.choices))}; got {given!r}.", provider=who
+                f"{who} accepts {name} among {listing(map(repr, spec.choices))}; got {given!r}.", provider=who
             )
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
