@@ -216,10 +216,23 @@ def test_without_a_config_the_prefix_is_probed(client, probe_status, prefix):
     with responses.RequestsMock() as mock:
         mock.get(f"{ROOT}/config", status=404, json={"detail": "Not Found"})
         mock.get(f"{ROOT}/gradio_api/info", status=probe_status, json={})
+        if probe_status == 404:
+            mock.get(f"{ROOT}/info", json={})
         mock.post(f"{ROOT}{prefix}/call/infer", json={"event_id": EVENT_ID})
         mock.get(f"{ROOT}{prefix}/call/infer/{EVENT_ID}", body=sse(("complete", [file_data("f"), 1])))
         image = client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))
     assert image.url == f"{ROOT}{prefix}/file=/tmp/gradio/f/image.webp"
+
+
+@pytest.mark.parametrize("answer", [{"status": 404, "json": {"detail": "Not Found"}}, {"json": ["not", "a", "config"]}])
+def test_a_host_with_no_config_and_no_api_description_is_not_a_gradio_app_and_gets_no_job(client, answer):
+    with responses.RequestsMock() as mock:
+        for path in ("/config", "/gradio_api/info", "/info"):
+            mock.get(f"{ROOT}{path}", **answer)
+        with pytest.raises(ProtocolError, match=r"does not answer as a Gradio app") as caught:
+            client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))
+        assert [call.request.method for call in mock.calls] == ["GET", "GET", "GET"]
+    assert caught.value.status_code == answer.get("status")
 
 
 def test_the_prefix_is_discovered_once_per_client_and_forgotten_after_a_protocol_error(rsps, client):

@@ -438,8 +438,14 @@ def test_a_config_of_the_wrong_shape_is_never_an_untyped_error(config):
 
 def test_json_nested_deeper_than_python_parses_is_a_protocol_error_wherever_it_comes():
     with responses.RequestsMock() as mock, hfimage.Client() as client:
-        mock.get(f"{ROOT}/config", body=DEEP)
-        mock.get(f"{ROOT}/gradio_api/info", body=DEEP)
+        for path in ("/config", "/gradio_api/info", "/info"):
+            mock.get(f"{ROOT}{path}", body=DEEP)
+        with pytest.raises(hfimage.ProtocolError, match="not JSON"):
+            client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))
+    with responses.RequestsMock() as mock, hfimage.Client() as client:
+        mock.get(f"{ROOT}/config", status=404)
+        mock.get(f"{ROOT}/gradio_api/info", status=404)
+        mock.get(f"{ROOT}/info", json={})
         mock.post(f"{ROOT}/call/infer", body=DEEP)
         with pytest.raises(hfimage.ProtocolError, match="not JSON"):
             client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))

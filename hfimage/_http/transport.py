@@ -34,6 +34,7 @@ from ..errors import (
 from .auth import TOKEN_HEADERS, Credential
 from .environment import EnvironmentSettings
 from .errors import CONNECT_TIMEOUT, READ_TIMEOUT, check_status, network_error, read_json
+from .resolve import LookupTimeoutError, addresses, is_address
 from .urls import host_of, origin, url_problem
 from .watch import Watch, released
 
@@ -107,11 +108,41 @@ class _Watched:
     so that the deadline also cuts a stalled TLS handshake, proxy or response head."""
 
     sock: socket.socket | None
+    host: str
+    port: int
+    timeout: float | None
+    _dns_host: str
 
     def _new_conn(self) -> socket.socket:
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        watch, name = _in_use.watch, self._dns_host
+        if watch is None or is_address(name):
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        else:
+            sock = self._connect_by_address(name, watch)
         _register(sock)
         return sock
+
+    def _connect_by_address(self, name: str, watch: Watch) -> socket.socket:
+        """Look ``name`` up within the call's time, then connect to its addresses in turn, as urllib3
+        would (it is told each address, so it does not ask the resolver again)."""
+        limit = self.timeout if isinstance(self.timeout, (int, float)) else None
+        try:
+            found = addresses(name, self.port, watch, limit)
+        except LookupTimeoutError as late:
+            raise urllib3.exceptions.ConnectTimeoutError(self, f"Looking up {self.host} timed out.") from late
+        except OSError as failed:
+            raise urllib3.exceptions.NameResolutionError(self.host, self, failed) from failed  # type: ignore[arg-type]
+        failure: Exception | None = None
+        try:
+            for address in found:
+                self._dns_host = address
+                try:
+                    return super()._new_conn()  # type: ignore[misc, no-any-return]
+                except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as refused:
+                    failure = refused
+        finally:
+            self._dns_host = name
+        raise failure or urllib3.exceptions.NameResolutionError(self.host, self, socket.gaierror())  # type: ignore[arg-type]
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         _register(self.sock)

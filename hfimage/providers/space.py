@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from .._core.catalog import KNOWN_SPACES, models_served_by
 from .._core.request import GenerationRequest
@@ -15,7 +16,7 @@ from .._http.urls import origin
 from .._protocols.gradio.binding import Binding, Filled, choose, fill
 from .._protocols.gradio.call import call
 from .._protocols.gradio.queue import join, listen, offers_queue
-from .._protocols.gradio.space import Endpoint, InputSpec, SpaceInfo
+from .._protocols.gradio.space import Endpoint, InputSpec, SpaceInfo, endpoint_name_problem
 from .._protocols.hub import SpaceRecord, check_usable, is_space_id, space_host
 from .._protocols.output import Output
 from ..errors import (
@@ -29,6 +30,7 @@ from ..errors import (
     ServiceUnavailableError,
     SpaceNotRunningError,
     TimeoutError,
+    without_secrets,
 )
 from ..results import Event, Notice
 from .base import Job, Provider, RunContext
@@ -135,7 +137,15 @@ class Space(Provider):
             root, space, remembered = self._wake(context)
         if not (self._bound is not None and self._bound[0] is space) and self._signed(space) is None:
             space = context.spaces.get(context.channel, root, named=True)
-        binding, filled = self.inputs_for(space, job.request)
+        try:
+            binding, filled = self.inputs_for(space, job.request)
+        except InvalidRequestError:
+            if not remembered:
+                raise
+            # refused on what was read earlier: the app may take it now, so read it again before refusing
+            context.spaces.forget(root)
+            space, remembered = self._read_again(context, root) or space, False
+            binding, filled = self.inputs_for(space, job.request)
         pictures = 0
         try:
             for item in self._sized(self._route(binding.endpoint, filled.values, context, space), filled):
@@ -290,7 +300,11 @@ class Space(Provider):
         """The space's Hub record, raising the typed error it implies; ``failure`` when the Hub cannot say."""
         try:
             record = context.hub.record(context.channel, str(self.space_id), fresh=True)
-        except (ProtocolError, ServiceUnavailableError, ConnectionError, TimeoutError):
+        except TimeoutError:
+            if context.channel.deadline.expired:
+                raise  # the call's time ran out while the Hub was asked: that is what ended it
+            raise failure from None
+        except (ProtocolError, ServiceUnavailableError, ConnectionError):
             raise failure from None
         check_usable(record)
         return record
@@ -364,6 +378,11 @@ def _space_argument(space: object, url: object) -> str | None:
     given = space if space is not None else url
     if given is not None and not isinstance(given, str):
         raise InvalidRequestError(f"A space is a string, its id or URL; got {type(given).__name__}.")
+    if given is not None and "@" in urlsplit(given.strip()).netloc:
+        raise InvalidRequestError(
+            "A space's URL cannot carry a user name or password (hfimage sends a Hugging Face token where one is "
+            f"needed: token=); got {without_secrets(given)[:200]!r}."
+        )
     if given is not None and not is_space_id(given.strip()) and "://" not in given:
         raise InvalidRequestError(
             "A space is named by its id, 'owner/name' (e.g. 'Tongyi-MAI/Z-Image-Turbo'), or by the URL of its "
@@ -375,9 +394,13 @@ def _space_argument(space: object, url: object) -> str | None:
 def _endpoint_argument(endpoint: object) -> str | None:
     if endpoint is None:
         return None
-    if not isinstance(endpoint, str) or not endpoint.strip("/ "):
-        raise InvalidRequestError(f"endpoint= is an API endpoint's name, such as '/infer'; got {endpoint!r}.")
-    return endpoint.strip().strip("/")
+    name = endpoint.strip().removeprefix("/") if isinstance(endpoint, str) else None
+    problem = endpoint_name_problem(name)
+    if problem is not None:
+        raise InvalidRequestError(
+            f"endpoint= is an API endpoint's name, such as '/infer' ({problem}); got {str(endpoint)[:100]!r}."
+        )
+    return name
 
 
 def _defaults_argument(defaults: object) -> dict[str, Any]:

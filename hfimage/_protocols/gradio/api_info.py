@@ -14,7 +14,7 @@ from typing import Any
 
 from ..._core.server_data import reading
 from ...errors import ProtocolError
-from .space import Endpoint, InputSpec, SpaceInfo
+from .space import Endpoint, InputSpec, SpaceInfo, endpoint_name_problem
 
 
 def with_names(space: SpaceInfo, info: Any, who: str) -> SpaceInfo:
@@ -32,10 +32,14 @@ def with_names(space: SpaceInfo, info: Any, who: str) -> SpaceInfo:
                 url=space.api_url("/info"),
             )
         endpoints = dict(space.endpoints)
+        unsafe = list(space.unsafe_endpoints)
         for path, described in info["named_endpoints"].items():
             if not isinstance(path, str) or not isinstance(described, dict):
                 continue
             api_name = path.removeprefix("/")
+            if endpoint_name_problem(api_name) is not None:
+                unsafe.append(api_name)
+                continue
             parameters = [item for item in described.get("parameters") or () if isinstance(item, dict)]
             returns = tuple(_component(item) for item in described.get("returns") or () if isinstance(item, dict))
             known = endpoints.get(api_name)
@@ -44,7 +48,9 @@ def with_names(space: SpaceInfo, info: Any, who: str) -> SpaceInfo:
                 endpoints[api_name] = Endpoint(api_name, -1, specs, queued=False, outputs=returns)
             else:
                 endpoints[api_name] = _merged(known, parameters)
-        return dataclasses.replace(space, endpoints=endpoints, named=True)
+        return dataclasses.replace(
+            space, endpoints=endpoints, named=True, unsafe_endpoints=tuple(dict.fromkeys(unsafe))
+        )
 
 
 def _merged(endpoint: Endpoint, parameters: list[dict[str, Any]]) -> Endpoint:

@@ -27,9 +27,10 @@ log = logging.getLogger("hfimage")
 
 def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any]) -> Iterator[Output]:
     """Run one job on the call route; previews first, the final image last, or a typed error."""
-    started = channel.post_json(space.api_url(f"/call/{api_name}"), {"data": list(inputs)})
+    route = space.endpoint_url("call", api_name, channel.provider)
+    started = channel.post_json(route, {"data": list(inputs)})
     event_id = event_id_of(started, channel.provider)
-    with channel.event_stream(space.api_url(f"/call/{api_name}/{event_id}")) as body:
+    with channel.event_stream(f"{route}/{event_id}") as body:
         space = space.on_replica(channel.replica)
         events = sse_events(body, channel.provider, channel.secret)
         with reading(channel.provider, "an event"):

@@ -7,7 +7,9 @@ loaded, so a cache entry is checked exactly as an answer from the app is.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -65,7 +67,7 @@ class SpaceDirectory:
         """
         with self._lock:
             lock = self._locks.setdefault(root, threading.Lock())
-        with lock:
+        with _held(lock, channel, root):
             known = None if fresh else self._known.get(root) or self._load(root, channel.provider)
             if known is None:
                 known = _read_config(channel, root)
@@ -114,17 +116,54 @@ class SpaceDirectory:
             self._cache.save(KIND, root, vars(known[1]))
 
 
+LOCK_SLICE_SECONDS = 0.05
+"""How often a call waiting for another call's reading of the same app checks its cancellation."""
+
+
+@contextlib.contextmanager
+def _held(lock: threading.Lock, channel: Channel, root: str) -> Iterator[None]:
+    """``lock``, waited for no longer than the call may wait: another call may be reading the app
+    under a longer deadline. Raises TimeoutError at the deadline, CallCancelledError on cancellation."""
+    while not lock.acquire(timeout=min(LOCK_SLICE_SECONDS, channel.deadline.remaining())):
+        if channel.cancellation is not None:
+            channel.cancellation.check()
+        channel.deadline.check(f"waiting for another call to read {root}", channel.provider)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _read_config(channel: Channel, root: str) -> tuple[SpaceInfo, AppDocuments]:
+    """The app's config; without one, the API prefix under which it answers ``/info``.
+
+    Raises ProtocolError (with the config's status) when neither answers as Gradio: the host
+    serves something else, or nothing (a proxy's 404 for a space that is not there).
+    """
     try:
         documents = AppDocuments(channel.get_json(f"{root}/config"))
         return documents.parse(root, channel.provider), documents
-    except ProtocolError:
-        pass  # no usable /config (404, not JSON, not a config): fall back to probing the layout
-    try:
-        channel.get_json(f"{root}{GRADIO5_PREFIX}/info")
-    except ProtocolError:
-        return SpaceInfo(root, ""), AppDocuments(None, "")
-    return SpaceInfo(root, GRADIO5_PREFIX), AppDocuments(None, GRADIO5_PREFIX)
+    except ProtocolError as unreadable:
+        no_config = unreadable  # no usable /config (404, not JSON, not a config): probe the layouts
+    for prefix in (GRADIO5_PREFIX, ""):
+        try:
+            info = channel.get_json(f"{root}{prefix}/info")
+        except ProtocolError:
+            continue
+        if not isinstance(info, dict):
+            continue
+        described = isinstance(info.get("named_endpoints"), dict)
+        documents = AppDocuments(None, prefix, named=described, info=info if described else None)
+        return documents.parse(root, channel.provider), documents
+    status = no_config.status_code
+    answered = f"HTTP {status}" if status is not None and status >= 400 else no_config.message
+    raise ProtocolError(
+        f"{channel.provider}: {root} does not answer as a Gradio app ({root}/config: {answered[:300]}; no API "
+        "description at /gradio_api/info or /info). Check the space's id or URL: it must be a Gradio app.",
+        provider=channel.provider,
+        status_code=no_config.status_code,
+        url=f"{root}/config",
+    ) from no_config
 
 
 def _read_info(channel: Channel, space: SpaceInfo) -> Any:

@@ -9,16 +9,30 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from ..._core.server_data import reading
 from ..._http.urls import file_path_problem, server_id, server_url
-from ...errors import InvalidRequestError, ProtocolError
+from ...errors import ProtocolError
 
 GRADIO5_PREFIX = "/gradio_api"
+_API_PREFIX = re.compile(r"(?:/[A-Za-z0-9_-]{1,64}){0,4}")
+"""Where an app's API lives under its root (Gradio 5 and 6: ``/gradio_api``): plain path segments only."""
+_ENDPOINT_NAME = re.compile(r"[\w-]{1,128}")
+"""An endpoint name hfimage puts in a URL: letters (any script), digits, ``_`` and ``-``, as Gradio
+derives them from function names; nothing that could change the URL's path."""
+
+
+def endpoint_name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be an endpoint's name in a URL, or None. The same rule holds for names the
+    user gives and names an app sends."""
+    if not isinstance(name, str) or not _ENDPOINT_NAME.fullmatch(name):
+        return "an endpoint name is letters, digits, '_' and '-' (at most 128), with no '/' or '.'"
+    return None
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,8 @@ class SpaceInfo:
     """True once the inputs carry the app's parameter names (from ``/info``)."""
     replica: str | None = None
     """The replica of a multi-replica space that answered a job (``X-Proxied-Replica``)."""
+    unsafe_endpoints: tuple[str, ...] = ()
+    """Endpoint names the app sent that could change a URL's path: left out of ``endpoints``."""
 
     def on_replica(self, seen: list[str]) -> SpaceInfo:
         """This app as seen from the replica a channel last reached, if a proxy named one."""
@@ -80,6 +96,17 @@ class SpaceInfo:
 
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
+
+    def endpoint_url(self, route: str, api_name: str, who: str) -> str:
+        """``{prefix}/{route}/{api_name}``; ProtocolError for a name that could lead elsewhere."""
+        problem = endpoint_name_problem(api_name)
+        if problem is not None:
+            raise ProtocolError(
+                f"{who}: the app names an endpoint {api_name[:100]!r}, which hfimage will not put in a URL "
+                f"({problem}). Use another space.",
+                provider=who,
+            )
+        return self.api_url(f"/{route}/" + quote(api_name, safe=""))
 
     def file_url(self, path: str, who: str) -> str:
         """Where a file the app produced can be downloaded; built from its path, not its (often wrong) url.
@@ -120,8 +147,12 @@ def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
     protocol = config.get("protocol")
     components = {item.get("id"): item for item in config.get("components") or () if isinstance(item, dict)}
     endpoints: dict[str, Endpoint] = {}
+    unsafe: list[str] = []
     for position, dependency in enumerate(config.get("dependencies") or ()):
         if not isinstance(dependency, dict) or not isinstance(dependency.get("api_name"), str):
+            continue
+        if endpoint_name_problem(dependency["api_name"]) is not None:
+            unsafe.append(dependency["api_name"])
             continue
         fn_index = dependency.get("id", position)
         inputs = tuple(_input_spec(components.get(ident)) for ident in dependency.get("inputs") or ())
@@ -133,12 +164,21 @@ def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
             queued=dependency.get("queue") is not False,
             outputs=outputs,
         )
+    prefix = prefix.rstrip("/") if isinstance(prefix, str) else ""
+    if not _API_PREFIX.fullmatch(prefix):
+        raise ProtocolError(
+            f"{root}/config names an API prefix hfimage will not put in a URL: {prefix[:100]!r}. "
+            "The server is not a Gradio app hfimage knows; use another space.",
+            provider=provider,
+            url=f"{root}/config",
+        )
     return SpaceInfo(
         root=root,
-        api_prefix=prefix.rstrip("/") if isinstance(prefix, str) else "",
+        api_prefix=prefix,
         version=version if isinstance(version, str) else None,
         endpoints=endpoints,
         protocol=protocol if isinstance(protocol, str) else None,
+        unsafe_endpoints=tuple(unsafe),
     )
 
 
@@ -184,43 +224,3 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)
-
-
-def check_inputs(
-    space: SpaceInfo,
-    api_name: str,
-    named_inputs: Sequence[tuple[str, Any]],
-    provider: str,
-    *,
-    asked: Mapping[str, Any] | None = None,
-) -> None:
-    """Refuse, before sending, inputs that the app's declared endpoint and limits would reject.
-
-    ``asked`` holds what the caller gave where the provider adjusted it; errors quote that.
-    """
-    endpoint = space.endpoints.get(api_name)
-    if endpoint is None:
-        if space.endpoints:
-            raise ProtocolError(
-                f"{provider}: the app at {space.root} has no API endpoint '/{api_name}' "
-                f"(it offers {', '.join('/' + name for name in sorted(space.endpoints))}). "
-                "The space has changed; use another provider.",
-                provider=provider,
-            )
-        return
-    if len(endpoint.inputs) != len(named_inputs):
-        raise ProtocolError(
-            f"{provider}: '/{api_name}' at {space.root} takes {len(endpoint.inputs)} inputs, "
-            f"but this provider sends {len(named_inputs)}. The space's app has changed; use another provider.",
-            provider=provider,
-        )
-    for (name, value), spec in zip(named_inputs, endpoint.inputs, strict=True):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            continue
-        low = spec.minimum if spec.minimum is not None else -math.inf
-        high = spec.maximum if spec.maximum is not None else math.inf
-        if not low <= value <= high:
-            given = (asked or {}).get(name, value)
-            raise InvalidRequestError(
-                f"{provider} accepts {name} from {low:g} to {high:g}; got {given:g}.", provider=provider
-            )

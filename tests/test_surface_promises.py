@@ -1,0 +1,529 @@
+"""Promises of the surface around a call kept against hostile input: names an app sends that would
+change a URL, a space that is not there, a Hub that is silent, secrets in configuration, damaged
+and concurrent state files, a clock set back, limits read long ago, huge lists, a stalled resolver."""
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import traceback
+
+import pytest
+import responses
+
+import hfimage
+import hfimage.aio
+from hfimage import QuotaMemory
+from hfimage._core.quota_memory import MAX_REST
+from hfimage._protocols import hub as hub_module
+from hfimage.errors import MESSAGE_CHARS, QuotaExceededError
+from hfimage.testing import FakeHub, FakeSpace, Fault, Input, Reply, Signature
+
+from .helpers import EVENT_ID, ROOT, FakeClock, file_data, run_hfimage, sse
+
+PASSWORD = "s3cret-Pa55"
+NOT_FOUND = Reply(404, "<!DOCTYPE html><html><body>404</body></html>", "text/html")
+UNAVAILABLE = Reply(503, "<!DOCTYPE html><html><body>503</body></html>", "text/html")
+
+
+def config(*api_names):
+    """A Gradio 5 config with one text-to-image endpoint per name."""
+    components = [{"id": 1, "type": "textbox", "props": {"label": "prompt", "value": ""}},
+                  {"id": 2, "type": "image", "props": {}}]  # fmt: skip
+    dependencies = [
+        {"id": index, "api_name": name, "inputs": [1], "outputs": [2], "queue": False}
+        for index, name in enumerate(api_names)
+    ]
+    return {"version": "5.0.0", "protocol": "sse_v3", "api_prefix": "/gradio_api", "components": components,
+            "dependencies": dependencies}  # fmt: skip
+
+
+def info(*api_names):
+    parameter = {"parameter_name": "prompt", "parameter_has_default": False, "component": "Textbox"}
+    return {"named_endpoints": {f"/{name}": {"parameters": [parameter], "returns": [{"component": "Image"}]}
+                                for name in api_names}}  # fmt: skip
+
+
+# -- Names an app sends that would change a URL's path -----------------------------------------------
+
+HOSTILE_NAMES = ["../../steal", "infer/../../../steal", "..", "a/b", "infer?x=1", "infer#x", "in fer", "%2e%2e"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+@pytest.mark.parametrize("where", ["config", "info"])
+def test_an_endpoint_name_that_would_change_the_url_is_never_called(name, where):
+    with responses.RequestsMock() as mock, hfimage.Client(cache=False) as client:
+        mock.get(f"{ROOT}/config", json=config(name) if where == "config" else config())
+        mock.get(f"{ROOT}/gradio_api/info", json=info(name))
+        with pytest.raises(hfimage.InvalidRequestError, match="will not put in a URL") as caught:
+            client.generate("a cat", space=ROOT)
+        assert [call.request.method for call in mock.calls] == ["GET", "GET"]
+    assert repr(name) in str(caught.value)
+
+
+def test_a_hostile_endpoint_beside_a_usable_one_is_left_out_and_the_usable_one_called():
+    with responses.RequestsMock() as mock, hfimage.Client(cache=False) as client:
+        mock.get(f"{ROOT}/config", json=config("../steal", "generate"))
+        mock.get(f"{ROOT}/gradio_api/info", json=info("../steal", "generate"))
+        mock.post(f"{ROOT}/gradio_api/call/generate", json={"event_id": EVENT_ID})
+        mock.get(f"{ROOT}/gradio_api/call/generate/{EVENT_ID}", body=sse(("complete", [file_data("f")])))
+        image = client.generate("a cat", space=ROOT)
+        posted = [call.request.url for call in mock.calls if call.request.method == "POST"]
+    assert posted == [f"{ROOT}/gradio_api/call/generate"]
+    assert image.url == f"{ROOT}/gradio_api/file=/tmp/gradio/f/image.webp"
+
+
+@pytest.mark.parametrize("name", [*HOSTILE_NAMES, "", "/", 7])
+def test_the_users_endpoint_is_checked_by_the_same_rule_before_anything_is_sent(name):
+    with pytest.raises(hfimage.InvalidRequestError, match="endpoint= is an API endpoint's name"):
+        hfimage.Space("http://127.0.0.1:9", endpoint=name)
+
+
+def test_a_plain_name_in_any_script_is_an_endpoint_name():
+    assert hfimage.Space("http://127.0.0.1:9", endpoint="/générer-image_2").endpoint == "générer-image_2"
+
+
+# -- A space that is not there, and a Hub that says why ----------------------------------------------
+
+
+@pytest.fixture
+def usual_hub(monkeypatch):
+    """A fake Hub standing for huggingface.co itself, and spaces' usual hosts pointing at one fake app."""
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    with FakeHub() as hub, FakeSpace() as space:
+        monkeypatch.setattr(hub_module, "DEFAULT_HUB", hub.url)
+        monkeypatch.setattr("hfimage.providers.space.space_host", lambda space_id: space.url)
+        yield hub, space
+
+
+@pytest.mark.parametrize(
+    ("described", "error", "stage"),
+    [
+        ({"stage": "PAUSED"}, hfimage.SpaceNotRunningError, "PAUSED"),
+        ({"stage": "RUNTIME_ERROR"}, hfimage.SpaceNotRunningError, "RUNTIME_ERROR"),
+        (None, hfimage.SpaceNotFoundError, None),
+        ({"sdk": "docker"}, hfimage.NotAGradioSpaceError, None),
+    ],
+)
+@pytest.mark.parametrize("call", ["generate", "inspect"])
+def test_a_space_whose_usual_host_answers_404_is_explained_by_the_hub(usual_hub, described, error, stage, call):
+    hub, space = usual_hub
+    if described is not None:
+        hub.add("owner/gone", space.url, **described)
+    space.outage = NOT_FOUND
+    with hfimage.Client(cache=False, timeout=10) as client, pytest.raises(error) as caught:
+        getattr(client, call)(*(["a cat"] if call == "generate" else []), space="owner/gone")
+    assert getattr(caught.value, "stage", None) == stage
+    assert [request.method for request in space.requests if request.method != "GET"] == []
+    assert [request.path for request in hub.requests] == ["/api/spaces/owner/gone"]
+
+
+def test_a_running_space_whose_host_answers_404_says_it_is_not_a_gradio_app(usual_hub):
+    hub, space = usual_hub
+    hub.add("owner/odd", space.url)
+    space.outage = NOT_FOUND
+    with hfimage.Client(cache=False, timeout=10) as client, pytest.raises(hfimage.ProtocolError) as caught:
+        client.generate("a cat", space="owner/odd")
+    assert "does not answer as a Gradio app" in str(caught.value)
+    assert caught.value.status_code == 404
+
+
+@pytest.mark.parametrize("call", ["generate", "inspect"])
+def test_a_space_that_answers_503_while_the_hub_is_silent_ends_at_the_deadline(usual_hub, call):
+    hub, space = usual_hub
+    space.outage = UNAVAILABLE
+    hub.inject(Fault(route="/api/spaces", stall=30))
+    with hfimage.Client(cache=False, timeout=1) as client, pytest.raises(hfimage.TimeoutError, match=r"after 1 s"):
+        getattr(client, call)(*(["a cat"] if call == "generate" else []), space="owner/silent")
+
+
+def test_a_hub_that_fails_fast_leaves_the_spaces_own_error(usual_hub):
+    hub, space = usual_hub
+    space.outage = UNAVAILABLE
+    hub.outage = Reply(500, "oops", "text/plain")
+    with hfimage.Client(cache=False, timeout=10) as client, pytest.raises(hfimage.ServiceUnavailableError) as caught:
+        client.generate("a cat", space="owner/flaky")
+    assert caught.value.status_code == 503
+
+
+# -- Secrets in configuration, and messages of any length --------------------------------------------
+
+
+@pytest.mark.parametrize("url", [f"https://user:{PASSWORD}@hub.example", f"https://{PASSWORD}@hub.example/"])
+def test_a_hub_address_with_a_password_is_refused_without_showing_it(monkeypatch, url):
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    with pytest.raises(hfimage.InvalidRequestError, match="without a user or password") as caught:
+        hfimage.Client(cache=False).generate("a cat", space="owner/name")
+    shown = str(caught.value) + repr(caught.value) + "".join(traceback.format_exception(caught.value))
+    assert PASSWORD not in shown
+    with pytest.raises(hfimage.InvalidRequestError) as given:
+        hfimage.Client(hub_url=url)
+    assert PASSWORD not in str(given.value) + repr(given.value)
+
+
+def test_no_error_shows_a_urls_password_or_a_token_whatever_built_its_message():
+    token = "hf_" + "A1b2C3d4" * 4
+    error = hfimage.ProviderError(
+        f"failed at http://me:{PASSWORD}@proxy.example:8080 with {token}", url=f"https://u:{PASSWORD}@x.example/a"
+    )
+    shown = str(error) + repr(error)
+    assert PASSWORD not in shown
+    assert token not in shown
+    assert "http://***@proxy.example:8080" in str(error)
+
+
+def test_every_message_is_bounded():
+    error = hfimage.ProtocolError("x" * 10_000_000)
+    assert MESSAGE_CHARS - 100 < len(str(error)) <= MESSAGE_CHARS
+    assert str(error).endswith("characters cut)")
+
+
+def test_refusing_a_value_among_a_million_choices_quotes_a_few_of_them():
+    steps = Input("num_inference_steps", "dropdown", 8, choices=tuple(range(8, 1_000_008)))
+    signature = Signature("infer", (Input("prompt", "textbox"), steps))
+    with FakeSpace(signature=signature) as space, hfimage.Client(cache=False) as client:
+        with pytest.raises(hfimage.InvalidRequestError) as caught:
+            client.generate("a cat", space=space.url, steps=7)
+        assert [request.method for request in space.requests] == ["GET", "GET"]
+    message = str(caught.value)
+    assert "among 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, … and 999988 more; got 7" in message
+    assert len(message) < 400
+
+
+def test_an_app_input_with_a_huge_name_is_quoted_short():
+    huge = "w" * 100_000
+    signature = Signature("infer", (Input("prompt", "textbox"), Input(huge, "dropdown", "a", choices=("a", "b"))))
+    refused = pytest.raises(hfimage.InvalidRequestError, match="has no input for steps")
+    with FakeSpace(signature=signature) as space, hfimage.Client(cache=False) as client, refused as caught:
+        client.generate("a cat", space=space.url, steps=3)
+    assert len(str(caught.value)) < 600
+
+
+# -- State files: any content, concurrent writers, a clock set back ----------------------------------
+
+DAMAGED_MEMORIES = [
+    '{"format": 2, "rests": {"ZeroGPU anonymous": {"until": 1' + "0" * 400 + ', "wait": 60}}}',
+    '{"format": 2, "rests": {"ZeroGPU anonymous": {"until": Infinity, "wait": Infinity}}}',
+    '{"format": 2, "rests": {"ZeroGPU anonymous": {"until": NaN, "wait": 60}}}',
+    '{"format": 2, "rests": {"ZeroGPU anonymous": {"until": 1e308, "wait": -5}}}',
+    '{"format": 2, "rests": {"ZeroGPU anonymous": [1, 2]}}',
+    '{"format": 2, "rests": []}',
+    '{"ZeroGPU anonymous": 1' + "0" * 400 + "}",
+    '{"ZeroGPU anonymous": Infinity}',
+    "[" * 100_000 + "]" * 100_000,
+    "\x00\xff not json",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", DAMAGED_MEMORIES)
+def test_a_damaged_quota_memory_is_no_memory(tmp_path, fake_space, text):
+    path = tmp_path / "quota.json"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    memory = QuotaMemory(path)
+    assert memory.cooling() == {}
+    with hfimage.Client(quota=memory, cache=False) as client:
+        assert client.generate("a cat", space=fake_space.url).seed is not None
+
+
+@pytest.mark.parametrize("text", DAMAGED_MEMORIES[:2])
+def test_the_command_line_runs_with_a_damaged_quota_memory(tmp_path, fake_space, text):
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "quota.json").write_text(text)
+    done = run_hfimage("a cat", "--space", fake_space.url, "-o", str(tmp_path / "cat.png"),
+                       HFIMAGE_CACHE=str(tmp_path / "cache"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "cat.png").stat().st_size > 0
+
+
+def test_a_rest_longer_than_any_is_kept_no_longer_than_the_limit():
+    clock = FakeClock()
+    memory = QuotaMemory(clock=clock)
+    for wait in (float("inf"), 10.0**300, float("nan")):
+        memory.remember("P", QuotaExceededError("q", retry_after=wait))
+        assert memory.remaining("P") in (MAX_REST, 300.0)
+
+
+def test_a_save_keeps_the_rests_another_writer_saved_since_this_one_read(tmp_path):
+    path = tmp_path / "quota.json"
+    clock = FakeClock()
+    first, second = QuotaMemory(path, clock=clock), QuotaMemory(path, clock=clock)
+    second.remember("B", QuotaExceededError("q", retry_after=60))
+    first.remember("A", QuotaExceededError("q", retry_after=30))
+    assert QuotaMemory(path, clock=clock).cooling() == {"A": 30.0, "B": 60.0}
+    assert first.remaining("B") == 60.0
+
+
+def test_for_one_provider_the_rest_announced_last_wins(tmp_path):
+    path = tmp_path / "quota.json"
+    clock = FakeClock()
+    early = QuotaMemory(path, clock=clock)
+    early.remember("A", QuotaExceededError("q", retry_after=600))
+    clock.now += 10
+    QuotaMemory(path, clock=clock).remember("A", QuotaExceededError("q", retry_after=30))
+    early.remember("B", QuotaExceededError("q", retry_after=5))
+    assert QuotaMemory(path, clock=clock).cooling() == {"A": 30.0, "B": 5.0}
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from hfimage import QuotaMemory, QuotaExceededError
+path, key, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+memory = QuotaMemory(path)
+time.sleep(max(0.0, start - time.time()))
+memory.remember(key, QuotaExceededError("q", retry_after=600))
+"""
+
+
+def test_ten_processes_at_once_keep_all_ten_rests(tmp_path):
+    path = tmp_path / "cache" / "quota.json"
+    start = str(__import__("time").time() + 1.0)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"provider {index}", start]) for index in range(10)
+    ]
+    assert [writer.wait(timeout=60) for writer in writers] == [0] * 10
+    assert sorted(QuotaMemory(path).cooling()) == sorted(f"provider {index}" for index in range(10))
+
+
+def test_a_clock_set_back_never_makes_a_rest_outlast_what_was_announced():
+    clock = FakeClock()
+    memory = QuotaMemory(clock=clock)
+    memory.remember("P", QuotaExceededError("q", retry_after=60))
+    clock.now -= 3600
+    assert memory.remaining("P") == 60.0
+    assert memory.cooling() == {"P": 60.0}
+
+
+def test_a_clock_set_back_is_bounded_across_processes_too(tmp_path):
+    clock = FakeClock()
+    QuotaMemory(tmp_path / "quota.json", clock=clock).remember("P", QuotaExceededError("q", retry_after=60))
+    clock.now -= 3600
+    assert QuotaMemory(tmp_path / "quota.json", clock=clock).remaining("P") == 60.0
+
+
+@pytest.fixture
+def no_umask():
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
+def test_folders_the_cache_creates_are_private_to_the_user_whatever_the_umask(tmp_path, fake_space, no_umask):
+    cache = tmp_path / "made" / "here"
+    with hfimage.Client(cache=cache) as client:
+        client.generate("a cat", space=fake_space.url)
+    QuotaMemory(tmp_path / "quota" / "deep" / "quota.json").remember("P", QuotaExceededError("q"))
+    folders = [tmp_path / "made", cache, *[path for path in cache.rglob("*") if path.is_dir()],
+               tmp_path / "quota", tmp_path / "quota" / "deep"]  # fmt: skip
+    assert len(folders) >= 4
+    assert {oct(stat.S_IMODE(folder.stat().st_mode)) for folder in folders} == {"0o700"}
+    files = [path for path in [*cache.rglob("*"), *(tmp_path / "quota").rglob("*")] if path.is_file()]
+    assert {oct(stat.S_IMODE(path.stat().st_mode)) for path in files} == {"0o600"}
+
+
+@pytest.mark.parametrize("content", ["hf_" + "a" * 5000, "x" * 10_000_000])
+def test_a_token_file_of_any_size_is_refused_as_not_a_token_without_being_read_whole(tmp_path, monkeypatch, content):
+    path = tmp_path / "token"
+    path.write_text(content)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(path))
+    with pytest.raises(hfimage.InvalidRequestError, match="is not a Hugging Face token") as caught:
+        hfimage.Client(cache=False).generate("a cat", space="http://127.0.0.1:9")
+    assert "aaaaaaaa" not in str(caught.value)
+
+
+def test_a_token_path_that_is_a_pipe_is_no_token_and_does_not_block(tmp_path, monkeypatch):
+    pipe = tmp_path / "token"
+    os.mkfifo(pipe)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(pipe))
+    assert hfimage.Client(cache=False).token_source is None
+
+
+# -- Limits read long ago ----------------------------------------------------------------------------
+
+
+def narrow(maximum):
+    return Signature("infer", (Input("prompt", "textbox"), Input("width", "slider", 512, 256, maximum, 32),
+                               Input("height", "slider", 512, 256, maximum, 32)))  # fmt: skip
+
+
+def test_a_refusal_from_a_cached_description_reads_the_app_again_first(tmp_path):
+    with FakeSpace(signature=narrow(512)) as space:
+        with hfimage.Client(cache=tmp_path) as first:
+            first.generate("a cat", space=space.url, width=512, height=512)
+        space.signature = narrow(2048)
+        with hfimage.Client(cache=tmp_path) as later:
+            image = later.generate("a cat", space=space.url, width=1024, height=512)
+    assert (image.width, space.received[-1]["width"]) == (1024, 1024)
+
+
+def test_a_long_lived_client_reads_the_app_again_before_refusing_too():
+    with FakeSpace(signature=narrow(512)) as space, hfimage.Client(cache=False) as client:
+        client.generate("a cat", space=space.url, width=512, height=512)
+        space.signature = narrow(2048)
+        assert client.generate("a cat", space=space.url, width=1024, height=512).width == 1024
+
+
+def test_a_refusal_the_app_confirms_costs_one_reading_and_sends_no_job(tmp_path):
+    with FakeSpace(signature=narrow(512)) as space:
+        with hfimage.Client(cache=tmp_path) as first:
+            first.generate("a cat", space=space.url, width=512, height=512)
+        before = len(space.requests)
+        with hfimage.Client(cache=tmp_path) as later, pytest.raises(hfimage.InvalidRequestError, match="256 to 512"):
+            later.generate("a cat", space=space.url, width=1024, height=512)
+        read_again = [request.method for request in space.requests[before:]]
+    assert read_again == ["GET", "GET"]
+
+
+# -- A resolver that stalls --------------------------------------------------------------------------
+
+
+class Resolver:
+    """``*.test`` names resolve to 127.0.0.1, except ``stalled.test``, whose look-up waits until released."""
+
+    def __init__(self):
+        self.asked = []
+        self.stalled = threading.Event()
+        """Set while a look-up of ``stalled.test`` is blocked: a call that ended meanwhile did not wait for it."""
+        self.release = threading.Event()
+        self._real = socket.getaddrinfo
+
+    def __call__(self, host, port, *args, **kwargs):
+        self.asked.append(host)
+        if host == "stalled.test":
+            self.stalled.set()
+            self.release.wait(30)
+            self.stalled.clear()
+            raise socket.gaierror(socket.EAI_AGAIN, "the resolver gave up")
+        return self._real("127.0.0.1" if host.endswith(".test") else host, port, *args, **kwargs)
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    fake = Resolver()
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    yield fake
+    fake.release.set()
+
+
+def test_a_name_that_resolves_is_connected_to_at_its_address(resolver, fake_space):
+    port = fake_space.url.rsplit(":", 1)[1]
+    image = hfimage.generate("a cat", space=f"http://space.test:{port}", timeout=10)
+    assert image.seed is not None
+    assert [host for host in resolver.asked if host != "127.0.0.1"] == ["space.test"]  # urllib3 is given the address
+    assert fake_space.requests[0].headers["Host"] == f"space.test:{port}"
+
+
+@pytest.mark.parametrize("call", ["generate", "inspect"])
+def test_a_stalled_resolver_ends_at_the_calls_deadline(resolver, call):
+    with hfimage.Client(cache=False, timeout=1) as client, pytest.raises(hfimage.TimeoutError, match=r"after 1 s"):
+        getattr(client, call)(*(["a cat"] if call == "generate" else []), space="http://stalled.test:9")
+    assert resolver.stalled.is_set()
+    assert resolver.asked == ["stalled.test"]
+
+
+def test_cancelling_a_call_that_waits_for_the_resolver_ends_it_at_once(resolver):
+    cancellation = hfimage.Cancellation()
+    outcome = []
+
+    def run():
+        with hfimage.Client(cache=False, timeout=30) as client:
+            try:
+                hfimage.final_image(client.run(client.plan("a cat", space="http://stalled.test:9"), cancellation))
+            except hfimage.HFImageError as error:
+                outcome.append((type(error), resolver.stalled.is_set()))
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert resolver.stalled.wait(10)
+    cancellation.cancel()
+    worker.join()
+    assert outcome == [(hfimage.CallCancelledError, True)]
+
+
+def test_a_resolver_that_fails_is_a_connection_error_naming_the_host(monkeypatch):
+    def getaddrinfo(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(hfimage.ConnectionError, match=r"nowhere\.test: its name could not be resolved") as caught:
+        hfimage.generate("a cat", space="http://nowhere.test:9", timeout=5)
+    assert caught.value.reason == "name"
+
+
+# -- The rest of the class ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["@evil.example", "/../../steal", "//evil.example", "/a b", "/gradio_api?x"])
+def test_an_api_prefix_that_would_change_the_url_is_refused_and_nothing_is_sent_under_it(prefix):
+    with responses.RequestsMock() as mock, hfimage.Client(cache=False) as client:
+        mock.get(f"{ROOT}/config", json={**config("infer"), "api_prefix": prefix})
+        mock.get(f"{ROOT}/gradio_api/info", status=404)
+        mock.get(f"{ROOT}/info", status=404)
+        with pytest.raises(hfimage.ProtocolError, match="does not answer as a Gradio app"):
+            client.generate("a cat", space=ROOT)
+        assert {call.request.method for call in mock.calls} == {"GET"}
+
+
+@pytest.mark.parametrize("url", [f"https://me:{PASSWORD}@owner-name.hf.space", f"http://{PASSWORD}@127.0.0.1:9"])
+def test_a_space_url_with_a_password_is_refused_without_showing_it(url):
+    with pytest.raises(hfimage.InvalidRequestError, match="cannot carry a user name or password") as caught:
+        hfimage.generate("a cat", space=url)
+    assert PASSWORD not in str(caught.value) + repr(caught.value)
+
+
+def test_a_clients_repr_does_not_show_its_proxys_password():
+    shown = repr(hfimage.Client(proxy=f"http://me:{PASSWORD}@proxy.example:3128", cache=False))
+    assert PASSWORD not in shown
+    assert "http://***@proxy.example:3128" in shown
+
+
+def test_a_call_waiting_for_another_calls_reading_of_the_same_app_ends_at_its_own_deadline():
+    cancellation = hfimage.Cancellation()
+    with FakeSpace() as space, hfimage.Client(cache=False, timeout=30) as client:
+        space.inject(Fault(route="/config", stall=30))
+        plan = client.plan("a dog", space=space.url)
+        slow = threading.Thread(target=_outcome, args=(hfimage.final_image, client.run(plan, cancellation)))
+        slow.start()
+        try:
+            _wait_until(lambda: any(request.path == "/config" for request in space.requests))
+            with pytest.raises(hfimage.TimeoutError, match="waiting for another call to read"):
+                client.generate("a cat", space=space.url, timeout=0.5)
+        finally:
+            cancellation.cancel()
+            slow.join()
+
+
+def test_a_quota_memory_file_locked_by_a_stuck_writer_keeps_the_rest_in_memory(tmp_path, monkeypatch):
+    fcntl = pytest.importorskip("fcntl")
+    monkeypatch.setattr("hfimage._core.quota_memory.LOCK_WAIT_SECONDS", 0.05)
+    path = tmp_path / "quota.json"
+    memory = QuotaMemory(path)
+    holder = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        memory.remember("P", QuotaExceededError("q", retry_after=60))
+    finally:
+        os.close(holder)
+    assert 59 < memory.remaining("P") <= 60
+    assert not path.exists()
+
+
+def _outcome(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except hfimage.HFImageError as error:
+        return error
+
+
+def _wait_until(condition):
+    done = threading.Event()
+    for _ in range(1000):
+        if condition():
+            return
+        done.wait(0.01)
+    raise AssertionError("the condition never held")
