@@ -36,6 +36,7 @@ from .errors import (
     ReplicaMismatchError,
     SaveError,
     SaveFileExistsError,
+    SaveFileNotFoundError,
     SaveIsADirectoryError,
     SaveNotADirectoryError,
     SavePermissionError,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from ._core.quota_memory import QuotaMemory
     from .client import (
         Client,
-        GenerateParams,
         Plan,
         final_image,
         generate,
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         stream,
     )
     from .inspection import InputDescription, SpaceDescription
+    from .parameters import GenerateParams
     from .providers import Space
     from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status, ZeroGPUQuota
 
@@ -76,11 +77,11 @@ _LAZY = {
     "QuotaMemory": "_core.quota_memory",
     "Cancellation": "_core.cancel",
     "Space": "providers",
+    "GenerateParams": "parameters",
     **dict.fromkeys(("InputDescription", "SpaceDescription"), "inspection"),
     **dict.fromkeys(
         (
             "Client",
-            "GenerateParams",
             "Plan",
             "final_image",
             "generate",
@@ -110,7 +111,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    """The public names (not the helpers the module itself imports), whether loaded yet or not."""
+    return sorted({*__all__, "__version__"})
 
 
 __all__ = [
@@ -148,6 +150,7 @@ __all__ = [
     "ReplicaMismatchError",
     "SaveError",
     "SaveFileExistsError",
+    "SaveFileNotFoundError",
     "SaveIsADirectoryError",
     "SaveNotADirectoryError",
     "SavePermissionError",

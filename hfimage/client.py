@@ -6,19 +6,20 @@ import dataclasses
 import logging
 import math
 import os
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from ._core.batch import check_count, run_many
 from ._core.cancel import Cancellation
-from ._core.catalog import CATALOG, DEFAULT_CHAIN, ModelInfo, find_model
+from ._core.catalog import CATALOG, DEFAULT_CHAIN, ModelInfo, closest_model, find_model
 from ._core.deadline import Deadline
 from ._core.disk_cache import DiskCache, cache_folder
 from ._core.lazy import Lazy
 from ._core.quota_memory import QuotaMemory, zerogpu_key
 from ._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
+from ._core.spelling import advice
 from ._core.text import handed_over, mask
 from ._http.auth import Credential, check_token, saved_token, token_from_environment
 from ._http.download import CallScope, ImageSource
@@ -38,6 +39,7 @@ from .errors import (
     without_secrets,
 )
 from .inspection import SpaceDescription, describe
+from .parameters import PARAMETERS, GenerateParams, ProviderChoice, documented
 from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext, Space, provider_for
 from .results import Event, Image, Preview, ZeroGPUQuota
 
@@ -51,33 +53,9 @@ DEFAULT_TIMEOUT = 300.0
 INSPECT_TIMEOUT = 30.0
 """Seconds ``inspect()`` may take unless told otherwise: it reads two small documents."""
 
-ProviderChoice = str | Provider | Sequence[str | Provider]
-
 
 EventCallback = Callable[[Event], object]
 
-
-class GenerateParams(TypedDict, total=False):
-    """The keyword parameters of ``generate()`` and ``stream()``; see ``Client.stream()``."""
-
-    model: str | None
-    provider: ProviderChoice | None
-    space: ProviderChoice | None
-    negative_prompt: str | None
-    width: int | None
-    height: int | None
-    aspect_ratio: str | None
-    steps: int | None
-    guidance_scale: float | None
-    seed: int | None
-    token: str | None
-    proxy: str | None
-    timeout: float | None
-    protocol: str | None
-
-
-PARAMETERS: tuple[str, ...] = tuple(GenerateParams.__annotations__)
-"""The names of ``generate()``'s keyword parameters, in order: the one list the others are checked against."""
 
 _Step = tuple[Provider, str, Job]
 """A provider to try, the model it will run, and its job."""
@@ -150,7 +128,8 @@ class Client:
         token = mask(self._token) if self._token else None
         source = self.token_source
         proxy = without_secrets(self.proxy) if self.proxy is not None else None
-        return f"Client(token={token!r}, proxy={proxy!r}, timeout={self.timeout!r}, token_source={source!r})"
+        timeout = self.timeout or DEFAULT_TIMEOUT
+        return f"Client(token={token!r}, proxy={proxy!r}, timeout={timeout!r}, token_source={source!r})"
 
     def __enter__(self) -> Client:
         return self
@@ -163,16 +142,19 @@ class Client:
         self._closed = True
         self._transport.close()
 
+    @documented
     def generate(
         self, prompt: str, *, on_event: EventCallback | None = None, **params: Unpack[GenerateParams]
     ) -> Image:
-        """Generate one image and return it; takes the same parameters as ``stream()``.
+        """Generate one image and return it.
 
         ``on_event``, if given, is called with every event as it comes (queue position,
         progress, previews, the final image), as ``stream()`` would yield them.
         """
+        check_callback(on_event)
         return final_image(self.run(self.plan(prompt, **params)), on_event=on_event)
 
+    @documented
     def generate_many(
         self, prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
     ) -> list[Image | HFImageError]:
@@ -184,7 +166,7 @@ class Client:
         prompt, save each image into a folder: ``image.save("out/")`` names it after its
         prompt and seed (``image.save("out")`` would write every image to ``out.png``).
         """
-        prompts = list(prompts)
+        prompts = check_prompts(prompts)
         self.check_batch(concurrency, params)
         return run_many(
             len(prompts),
@@ -198,19 +180,15 @@ class Client:
         self.plan("a check of the parameters", **params)
         return check_count("concurrency", concurrency)
 
+    @documented
     def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
         """Generate one image, yielding events as they come: previews, then the final ``Image``.
 
-        Parameters: ``model`` (None: the first of a chain of fast models that works; a model
-        named here never falls back to another), ``provider`` (a name, a space id or URL, an
-        instance, or a list of them to try in order), ``space`` (the same, for a space id or URL),
-        ``negative_prompt``, ``width``, ``height``, ``aspect_ratio``, ``steps``,
-        ``guidance_scale``, ``seed`` (None: the provider picks one), and ``token``, ``proxy``,
-        ``timeout`` for this call. Everything is checked before the first request: bad input
-        raises InvalidRequestError here, not later. Other failures are typed hfimage errors
-        raised while iterating. When a provider fails for a reason the next may not share, the
-        next one serving the model is tried with the same parameters; ``timeout`` covers all
-        attempts. Stopping the iteration early closes the connection, which cancels the job.
+        Everything is checked before the first request: bad input raises InvalidRequestError
+        here, not later. Other failures are typed hfimage errors raised while iterating. When a
+        provider fails for a reason the next may not share, the next one serving the model is
+        tried with the same parameters; ``timeout`` covers all attempts. Stopping the iteration
+        early closes the connection, which cancels the job.
         """
         return self.run(self.plan(prompt, **params))
 
@@ -270,6 +248,7 @@ class Client:
             raise handed_over(error, {token}) from error.__cause__
         return dataclasses.replace(found, token_source=source)
 
+    @documented
     def plan(self, prompt: str, **params: Unpack[GenerateParams]) -> Plan:
         """Check a call and decide its providers, without sending anything; run it with ``run()``.
 
@@ -387,8 +366,8 @@ class Client:
         if shared is None or not self._is_on_zerogpu(provider, context):
             return None
         return QuotaExceededError(
-            f"{provider.name} runs on ZeroGPU, and your ZeroGPU quota is used up for {shared:.0f} s more "
-            "(it is shared by every ZeroGPU space): hfimage does not ask it.",
+            f"{provider.name}: not asked, as your ZeroGPU quota is used up for {shared:.0f} s more "
+            "(every ZeroGPU space shares it).",
             provider=provider.name,
             retry_after=shared,
             shared=True,
@@ -433,7 +412,8 @@ def _steps(request: GenerationRequest, model: str | None, provider: ProviderChoi
     if not steps:
         raise InvalidRequestError(
             f"No model of the default chain ({', '.join(DEFAULT_CHAIN)}) takes this request: "
-            f"{refusals[0]} Name a model or a space that does (see hfimage.models())."
+            f"{refusals[0]} Name a model or a space that does "
+            f"(see {advice('hfimage.models()', '`hfimage models`')})."
         )
     return tuple(steps)
 
@@ -465,7 +445,16 @@ def _whole_seconds(wait: float | None) -> float | None:
 def _first_space_of_model(space: object) -> object:
     """A model's name stands for its first space (what ``inspect("z-image-turbo")`` describes)."""
     if isinstance(space, str) and "/" not in space and space not in PROVIDERS:
-        return find_model(space).providers[0]
+        try:
+            return find_model(space).providers[0]
+        except InvalidRequestError:
+            close = closest_model(space)
+            hint = f" Did you mean the model {close!r}?" if close else ""
+            raise InvalidRequestError(
+                f"{space!r} is not a space id (owner/name, such as 'Tongyi-MAI/Z-Image-Turbo'), a space's URL, "
+                f"a built-in provider's name or a model's name.{hint} See "
+                f"{advice('hfimage.models()', '`hfimage models`')} for the models."
+            ) from None
     return space
 
 
@@ -499,6 +488,26 @@ def _check_timeout(timeout: object) -> float | None:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
         raise InvalidRequestError(f"timeout must be a positive number of seconds; got {timeout!r}.")
     return float(timeout)
+
+
+def check_callback(on_event: object) -> None:
+    """InvalidRequestError, before anything is sent, for an ``on_event`` that cannot be called."""
+    if on_event is not None and not callable(on_event):
+        raise InvalidRequestError(
+            f"on_event must be a function taking each event (e.g. print); got {type(on_event).__name__}."
+        )
+
+
+def check_prompts(prompts: object) -> list[str]:
+    """The prompts of a batch as a list; InvalidRequestError for one string (which would make one image per
+    character) or anything that is not an iterable of prompts."""
+    if isinstance(prompts, (str, bytes)):
+        raise InvalidRequestError(
+            "generate_many() takes a list of prompts; got one string. Pass [prompt] for one image, or use generate()."
+        )
+    if not isinstance(prompts, Iterable):
+        raise InvalidRequestError(f"generate_many() takes a list of prompts; got {type(prompts).__name__}.")
+    return list(prompts)
 
 
 def final_image(events: Iterable[Event], on_event: EventCallback | None = None) -> Image:
@@ -540,15 +549,21 @@ def default_client() -> Client:
     return _default.get()
 
 
+@documented
 def generate(prompt: str, *, on_event: EventCallback | None = None, **params: Unpack[GenerateParams]) -> Image:
-    """Generate one image with the default client; see ``Client.stream()`` for the parameters."""
+    """Generate one image with the default client and return it.
+
+    ``on_event``, if given, is called with every event as it comes (see ``stream()``).
+    """
     return default_client().generate(prompt, on_event=on_event, **params)
 
 
+@documented
 def generate_many(
     prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
 ) -> list[Image | HFImageError]:
-    """One image (or the error met) per prompt, in order, with the default client; see ``Client.generate_many()``."""
+    """One image (or the error met) per prompt, in order, ``concurrency`` at a time, with the default
+    client; see ``Client.generate_many()``."""
     return default_client().generate_many(prompts, concurrency=concurrency, **params)
 
 
@@ -562,6 +577,7 @@ def inspect(space: str | Provider, *, token: str | None = None, timeout: float |
     return default_client().inspect(space, token=token, timeout=timeout)
 
 
+@documented
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
-    """Stream one generation with the default client: previews, then the final ``Image``."""
+    """Stream one generation with the default client: progress and previews, then the final ``Image``."""
     return default_client().stream(prompt, **params)

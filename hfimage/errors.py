@@ -22,7 +22,7 @@
     ├── TimeoutError (also builtins')            the call's deadline passed, or a server went silent
     ├── MissingExtraError (also ImportError)     an optional package is missing
     ├── SaveError (also OSError)                 save() could not write; path
-    │   └── Save{Permission,FileExists,NotADirectory,IsADirectory}Error (also the builtin kind)
+    │   └── Save{Permission,FileExists,FileNotFound,NotADirectory,IsADirectory}Error (also the builtin kind)
     └── AllProvidersFailedError                  every provider failed; attempts
         ├── NoProviderReachableError (also ConnectionError)
         └── AllProvidersOutOfQuotaError (also QuotaExceededError)
@@ -219,6 +219,10 @@ class SaveIsADirectoryError(SaveError, builtins.IsADirectoryError):
     """Saving failed: the path names a folder where a file is needed."""
 
 
+class SaveFileNotFoundError(SaveError, builtins.FileNotFoundError):
+    """Saving failed: a folder on the path does not exist (``parents=True`` creates it)."""
+
+
 NETWORK_REASONS: dict[str, tuple[str, str, str]] = {
     "name": ("its name could not be resolved", "the names could not be resolved",
              "Are you offline? Check your connection or proxy."),
@@ -272,7 +276,7 @@ class AllProvidersFailedError(HFImageError):
     def from_attempts(attempts: Sequence[Attempt]) -> AllProvidersFailedError:
         """The error for a call whose providers all failed: one that is also the common cause, if any."""
         errors = [attempt.error for attempt in attempts]
-        causes = "; ".join(_labelled(attempt) for attempt in attempts)
+        causes = _causes(attempts)
         if all(isinstance(error, ConnectionError) for error in errors):
             reasons = {getattr(error, "reason", None) for error in errors}
             reason = reasons.pop() if len(reasons) == 1 else None
@@ -311,6 +315,20 @@ class AllProvidersOutOfQuotaError(AllProvidersFailedError, QuotaExceededError):
         self.shared = all(getattr(a.error, "shared", False) for a in self.attempts)
 
 
+def _causes(attempts: Sequence[Attempt]) -> str:
+    """Each attempt's error, labelled with its provider; what several providers met alike is said once,
+    naming them all (five ZeroGPU spaces resting for one quota make one clause, not five)."""
+    alike: dict[str, list[Attempt]] = {}
+    for attempt in attempts:
+        message = str(attempt.error)
+        body = message.removeprefix(attempt.provider).removeprefix(":").strip()
+        alike.setdefault(body if message.startswith(attempt.provider) else message, []).append(attempt)
+    return "; ".join(
+        _labelled(group[0]) if len(group) == 1 else f"{', '.join(dict.fromkeys(a.provider for a in group))}: {body}"
+        for body, group in alike.items()
+    )
+
+
 def _labelled(attempt: Attempt) -> str:
     message = str(attempt.error)
     return message if message.startswith(attempt.provider) else f"{attempt.provider}: {message}"
@@ -338,6 +356,7 @@ __all__ = [
     "ReplicaMismatchError",
     "SaveError",
     "SaveFileExistsError",
+    "SaveFileNotFoundError",
     "SaveIsADirectoryError",
     "SaveNotADirectoryError",
     "SavePermissionError",

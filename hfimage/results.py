@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._core.cancel import Cancellation
-from ._core.convert import convert_for_name, pillow
+from ._core.convert import convert_for_name, pillow, suffix_problem
 from ._core.imagetype import sniff
 from ._core.text import slug
 from ._core.translating import translating
@@ -25,9 +25,11 @@ from ._http.download import ImageSource
 from .errors import (
     Attempt,
     BrokenImageError,
+    InvalidRequestError,
     ProtocolError,
     SaveError,
     SaveFileExistsError,
+    SaveFileNotFoundError,
     SaveIsADirectoryError,
     SaveNotADirectoryError,
     SavePermissionError,
@@ -124,25 +126,34 @@ class _Picture(Event):
         """The image's type from its bytes, e.g. ``image/webp`` (downloads the image)."""
         return _kind(self.content, self.provider)[0]
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
+    def save(self, path: str | os.PathLike[str], *, parents: bool = False) -> Path:
         """Write the image to ``path`` and return where it went.
 
         ``path`` is a folder when it names an existing directory or ends with a separator
-        (``"foxes/"``): the folder is created if missing, and the file in it is named after the
-        prompt and seed (never a name the server suggests), so many images can share it.
-        Otherwise ``path`` is the file, its folders created if missing: without a suffix it
-        gets the image type's; a suffix of another image type (``.png``, ``.jpg``, ``.webp``,
-        ``.gif``) converts the image to it, which needs the ``pil`` extra. The bytes stream to
+        (``"foxes/"``): the folder is created if missing (its parent must exist), and the file
+        in it is named after the prompt and seed (never a name the server suggests), so many
+        images can share it. Otherwise ``path`` is the file, in a folder that must exist:
+        without a suffix it gets the image type's; a suffix of another image type (``.png``,
+        ``.jpg``, ``.webp``, ``.gif``) converts the image to it, which needs the ``pil`` extra;
+        any other suffix (``.txt``) is refused with InvalidRequestError before anything is written. The bytes stream to
         disk unless already downloaded; the file appears whole or not at all, with the
-        permissions your umask gives new files. Raises a ``SaveError`` (also the builtin
-        ``OSError`` kind, e.g. ``PermissionError``) naming the path when the file system refuses.
+        permissions your umask gives new files. ``parents=True`` creates every missing folder
+        (as the command line's ``--parents`` does). Raises a ``SaveError`` (also the builtin
+        ``OSError`` kind, e.g. ``PermissionError``, ``FileNotFoundError`` for a missing folder)
+        naming the path when the file system refuses.
         """
+        if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+            raise InvalidRequestError(f"save() takes a file or folder path; got {path!r:.100}.")
         given = os.fspath(path)
         target = Path(given)
         into_folder = target.is_dir() or given.endswith(_SEPARATORS)
         folder = target if into_folder else target.parent
+        problem = None if into_folder else suffix_problem(given)
+        if problem is not None:
+            raise InvalidRequestError(f"Cannot save the image as {given}: {problem}.")
         with _saving(target):
-            folder.mkdir(parents=True, exist_ok=True)
+            if into_folder or parents:
+                folder.mkdir(parents=parents, exist_ok=True)
             _sweep_parts(folder)
             handle, temporary = _new_part(folder)
         try:
@@ -269,6 +280,7 @@ _SAVE_ERRORS: tuple[tuple[type[OSError], type[SaveError], str], ...] = (
     (FileExistsError, SaveFileExistsError, "a file stands where a folder is needed; choose another path"),
     (NotADirectoryError, SaveNotADirectoryError, "part of the path is a file, not a folder; choose another path"),
     (IsADirectoryError, SaveIsADirectoryError, "the path names a folder; give a file name, or the folder itself"),
+    (FileNotFoundError, SaveFileNotFoundError, "a folder on the path does not exist: create it, or pass parents=True"),
 )
 
 

@@ -9,7 +9,8 @@ import pytest
 import hfimage
 import hfimage.aio
 from hfimage._core.request import _CHECKS, GENERATION_PARAMETERS, build_request
-from hfimage.cli._options import add_generation_options, generation_params
+from hfimage.cli._options import generation_params
+from hfimage.cli._parsers import generation_options
 from hfimage.client import PARAMETERS
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, error
@@ -40,7 +41,7 @@ def test_the_parameters_are_one_list_that_everything_follows():
 
 def test_the_command_line_has_an_option_for_every_generation_parameter():
     parser = argparse.ArgumentParser()
-    add_generation_options(parser)
+    generation_options(parser)
     given = generation_params(parser.parse_args([]))
     assert tuple(given) == ("model", "provider", "space", *GENERATION_PARAMETERS)
 

@@ -484,7 +484,7 @@ def test_saving_where_the_file_system_refuses_is_typed_and_keeps_the_builtin_kin
     with hfimage.Client() as client:
         image = client.generate("a fox", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
         with pytest.raises(hfimage.SaveFileExistsError) as exists:
-            image.save(tmp_path / "a-file" / "fox.png")
+            image.save(tmp_path / "a-file" / "fox.png", parents=True)
         with pytest.raises(hfimage.SaveNotADirectoryError) as not_a_folder:
             image.save(tmp_path / "a-file" / "deeper" / "fox.png")
         with pytest.raises(hfimage.SaveError) as proc:

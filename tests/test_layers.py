@@ -19,6 +19,7 @@ LAYERS = (
     ("hfimage.providers.registry",),
     ("hfimage.providers",),
     ("hfimage.inspection",),
+    ("hfimage.parameters",),
     ("hfimage.client",),
     ("hfimage",),  # the package's face: re-exports what is below
     ("hfimage.aio._bridge", "hfimage.aio._client"),

@@ -67,9 +67,9 @@ def test_save_streams_to_disk_without_keeping_the_bytes(image, tmp_path):
 
 
 def test_save_keeps_a_given_suffix_and_names_files_in_a_directory(image, tmp_path):
-    assert image.save(tmp_path / "fox.image") == tmp_path / "fox.image"
+    assert image.save(tmp_path / "fox.PNG") == tmp_path / "fox.PNG"
     assert image.save(tmp_path) == tmp_path / "a-red-fox-7.png"
-    assert image.save(tmp_path / "new" / "dir" / "x.png") == tmp_path / "new" / "dir" / "x.png"
+    assert image.save(tmp_path / "new" / "dir" / "x.png", parents=True) == tmp_path / "new" / "dir" / "x.png"
 
 
 @pytest.mark.parametrize(("suffix", "kind"), [(".webp", "WEBP"), (".jpg", "JPEG"), (".JPEG", "JPEG"), (".gif", "GIF")])
@@ -82,9 +82,11 @@ def test_save_converts_to_the_type_the_suffix_names(image, tmp_path, suffix, kin
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
-def test_save_writes_the_bytes_as_they_are_when_the_suffix_matches_or_is_no_image_type(image, tmp_path):
+def test_save_writes_the_bytes_as_they_are_when_the_suffix_matches(image, tmp_path):
     assert image.save(tmp_path / "fox.png").read_bytes() == solid_png(8, 8, RED)
-    assert image.save(tmp_path / "fox.image").read_bytes() == solid_png(8, 8, RED)
+    with pytest.raises(hfimage.InvalidRequestError, match=r"\.image is not an image type"):
+        image.save(tmp_path / "fox.image")
+    assert [p.name for p in tmp_path.iterdir()] == ["fox.png"]
 
 
 def test_a_conversion_without_pillow_says_what_to_do_and_leaves_no_file(image, tmp_path, monkeypatch):

@@ -111,7 +111,7 @@ def test_a_redirect_within_the_space_keeps_the_token():
 
 def test_reprs_never_show_the_token():
     client = hfimage.Client(token=TOKEN)
-    assert repr(client) == "Client(token='hf_***', proxy=None, timeout=None, token_source='token=')"
+    assert repr(client) == "Client(token='hf_***', proxy=None, timeout=300.0, token_source='token=')"
     assert TOKEN not in repr(BlackForestLabs_Flux1Schnell(token=TOKEN).credential(None))
     client.close()
 

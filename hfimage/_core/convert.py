@@ -8,6 +8,21 @@ from types import ModuleType
 from ..errors import MissingExtraError
 
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF"}
+IMAGE_SUFFIXES = frozenset(_FORMATS)
+"""The file suffixes an image can be saved under (another type's is converted to)."""
+
+
+def suffix_problem(name: str) -> str | None:
+    """Why a file named ``name`` cannot hold an image, or None: its suffix names no image type."""
+    suffix = Path(name).suffix
+    if not suffix or suffix.lower() in IMAGE_SUFFIXES:
+        return None
+    return (
+        f"{suffix} is not an image type: name a .png, .jpg, .webp or .gif file, or give no suffix to keep "
+        "the image's own type"
+    )
+
+
 _NAMES = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
 
 
@@ -24,7 +39,7 @@ def pillow(needed_for: str) -> ModuleType:
 def convert_for_name(file: Path, name: Path, extension: str) -> None:
     """Rewrite ``file`` (an image of type ``extension``) in the type ``name``'s suffix asks for.
 
-    Nothing happens when the suffix is not an image type hfimage knows, or already matches.
+    Nothing happens when the suffix already matches (``suffix_problem`` refuses the others first).
     """
     wanted = _FORMATS.get(name.suffix.lower())
     actual = _FORMATS[extension]

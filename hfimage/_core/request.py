@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import InvalidRequestError
+from .spelling import advice, option
 
 MAX_SIDE = 8192
 MAX_STEPS = 1000
@@ -62,25 +63,50 @@ def build_request(prompt: Any, **given: Any) -> GenerationRequest:
     InvalidRequestError naming the first problem."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise InvalidRequestError("The prompt must be a non-empty string describing the image.")
+    _readable("The prompt", prompt)
     unknown = sorted(set(given) - set(_CHECKS))
     if unknown:
         raise InvalidRequestError(f"Unknown parameter {unknown[0]!r}; known: {', '.join(_CHECKS)}.")
-    return GenerationRequest(prompt=prompt, **{name: check(given.get(name)) for name, check in _CHECKS.items()})
+    request = GenerationRequest(prompt=prompt, **{name: check(given.get(name)) for name, check in _CHECKS.items()})
+    if request.aspect_ratio is not None and (request.width is not None or request.height is not None):
+        raise InvalidRequestError(
+            advice("Give width and height, or aspect_ratio", "Give --size or --aspect")
+            + ", not both: the ratio picks a size of its own."
+        )
+    return request
 
 
 def _text(name: str, value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise InvalidRequestError(f"{name} must be a string; got {type(value).__name__}.")
-    return value
+        raise InvalidRequestError(f"{_named(name)} must be a string; got {type(value).__name__}.")
+    return _readable(_named(name), value) if value is not None else None
+
+
+def _named(name: str) -> str:
+    """A parameter as a message names it; a side of ``--size`` on the command line."""
+    return advice(name, f"the {name} of --size") if name in ("width", "height") else option(name)
+
+
+def _readable(name: str, text: str) -> str:
+    """``text``, if it can travel as UTF-8: not when it holds bytes that were not text (lone surrogates,
+    which is how Python carries undecodable bytes from the command line or a file)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as bad:
+        raise InvalidRequestError(
+            f"{name} is not valid text: character {bad.start + 1} is a byte that is not UTF-8. "
+            "Save the text as UTF-8 (or type it again) and retry."
+        ) from None
+    return text
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequestError(f"{name} must be a whole number; got {value!r}.")
+        raise InvalidRequestError(f"{_named(name)} must be a whole number; got {value!r}.")
     if not low <= value <= high:
-        raise InvalidRequestError(f"{name} must be between {low} and {high}; got {value}.")
+        raise InvalidRequestError(f"{_named(name)} must be between {low} and {high}; got {value}.")
     return value
 
 
@@ -88,9 +114,9 @@ def _guidance(value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidRequestError(f"guidance_scale must be a finite number; got {value!r}.")
+        raise InvalidRequestError(f"{option('guidance_scale')} must be a finite number; got {value!r}.")
     if not 0 <= value <= MAX_GUIDANCE:
-        raise InvalidRequestError(f"guidance_scale must be between 0 and {MAX_GUIDANCE:g}; got {value:g}.")
+        raise InvalidRequestError(f"{option('guidance_scale')} must be between 0 and {MAX_GUIDANCE:g}; got {value:g}.")
     return float(value)
 
 
@@ -100,10 +126,15 @@ def _ratio(value: Any) -> str | None:
     match = _RATIO.match(value) if isinstance(value, str) else None
     known = ", ".join(ASPECT_RATIOS)
     if match is None:
-        raise InvalidRequestError(f"aspect_ratio must look like '16:9'; got {value!r}. Known ratios: {known}.")
+        raise InvalidRequestError(
+            f"{option('aspect_ratio')} must look like '16:9'; got {value!r}. Known ratios: {known}."
+        )
     ratio = f"{int(match.group(1))}:{int(match.group(2))}"
     if ratio not in ASPECT_RATIOS:
-        raise InvalidRequestError(f"Unknown aspect_ratio {ratio!r}. Known ratios: {known}; or pass width and height.")
+        raise InvalidRequestError(
+            f"Unknown {option('aspect_ratio')} {ratio!r}. Known ratios: {known}; or pass "
+            f"{advice('width and height', '--size')}."
+        )
     return ratio
 
 

@@ -17,9 +17,10 @@ from .._core.cancel import Cancellation
 from .._core.lazy import Lazy
 from .._http.transport import POOL_SIZE
 from ..client import Client as SyncClient
-from ..client import FinalImage, GenerateParams
+from ..client import FinalImage, check_callback, check_prompts
 from ..errors import HFImageError
 from ..inspection import SpaceDescription
+from ..parameters import GenerateParams, documented
 from ..providers import Provider
 from ..results import Event, Image, Preview, ZeroGPUQuota
 from ._bridge import EventStream
@@ -76,6 +77,7 @@ class Client:
         """Close the HTTP session."""
         self._sync.close()
 
+    @documented
     def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
         """The events of one generation, to use as ``async with client.stream(...) as events``.
 
@@ -90,6 +92,7 @@ class Client:
         start = functools.partial(self._sync.run, plan)
         return EventStream(start, self._limiter_for, download_final=True, images_only=images_only)
 
+    @documented
     async def generate(
         self, prompt: str, *, on_event: Callable[[Event], object] | None = None, **params: Unpack[GenerateParams]
     ) -> Image:
@@ -97,6 +100,7 @@ class Client:
 
         ``on_event`` (a function or a coroutine function) is called with every event as it comes.
         """
+        check_callback(on_event)
         final = FinalImage()
         # Without on_event only the image matters: progress events would each wake the loop for nothing,
         # which at 64 calls at once cost 0.05x of their time.
@@ -107,11 +111,12 @@ class Client:
                 final.see(event)
         return final.image()
 
+    @documented
     async def generate_many(
         self, prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
     ) -> list[Image | HFImageError]:
         """One image (or the error met) per prompt, in order, ``concurrency`` at a time."""
-        prompts = list(prompts)
+        prompts = check_prompts(prompts)
         self._sync.check_batch(concurrency, params)
         results: list[Image | HFImageError | None] = [None] * len(prompts)
         limiter = anyio.CapacityLimiter(concurrency)
@@ -166,6 +171,7 @@ def default_client() -> Client:
     return _default.get()
 
 
+@documented
 async def generate(
     prompt: str, *, on_event: Callable[[Event], object] | None = None, **params: Unpack[GenerateParams]
 ) -> Image:
@@ -173,6 +179,7 @@ async def generate(
     return await default_client().generate(prompt, on_event=on_event, **params)
 
 
+@documented
 async def generate_many(
     prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
 ) -> list[Image | HFImageError]:
@@ -190,6 +197,7 @@ async def quota(*, timeout: float | None = None) -> ZeroGPUQuota:
     return await default_client().quota(timeout=timeout)
 
 
+@documented
 def stream(prompt: str, **params: Unpack[GenerateParams]) -> EventStream:
     """Stream one generation with the default async client: ``async with hfimage.aio.stream(...) as events``."""
     return default_client().stream(prompt, **params)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from .. import providers
 from .._core.lazy import Lazy
+from .._core.request import ASPECT_RATIOS
 from ..aio._client import Client
 from ..errors import HFImageError, InvalidRequestError
 from ..results import Image, Preview
@@ -164,6 +165,10 @@ class StabilityAI_SD35Large(_SeedProvider):
     ) -> AsyncImageGenerator:
         """Previews, then the final image of one SD3.5 generation."""
         cls.get_model(model)
+        ratio: str | None = aspect_ratio
+        if width is not None or height is not None:  # as the seed did: a side given wins, the ratio fills the other
+            ratio_width, ratio_height = ASPECT_RATIOS.get(aspect_ratio, (None, None))
+            width, height, ratio = width or ratio_width, height or ratio_height, None
         return AsyncImageGenerator(
             cls._images(
                 format_image_prompt(messages, prompt),
@@ -171,7 +176,7 @@ class StabilityAI_SD35Large(_SeedProvider):
                 proxy=proxy,
                 ignored=kwargs,
                 negative_prompt=negative_prompt,
-                aspect_ratio=aspect_ratio,
+                aspect_ratio=ratio,
                 width=width,
                 height=height,
                 guidance_scale=guidance_scale,

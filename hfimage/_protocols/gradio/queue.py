@@ -88,6 +88,7 @@ def _follow(
         if message.get("event_id") not in (None, event_id):
             continue  # another job of the same session
         if kind in _REPORTS:
+            yield from hold.release()  # the job reports on: the preview before this was not its final image
             yield from _REPORTS[kind](message, provider)
         elif kind == "heartbeat":
             yield from hold.release()
