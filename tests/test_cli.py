@@ -136,8 +136,25 @@ def test_help_reads_well():
     ("args", "message"),
     [
         (["a cat", "--model", "dall-e"], "Unknown model 'dall-e'"),
-        (["a cat", "--aspect", "7:3"], "Unknown aspect_ratio '7:3'"),
-        (["a cat", "--model", "flux", "--negative", "dogs"], "does not take negative_prompt"),
+        (["a cat", "--model", "dall-e"], "(see `hfimage models`); or name a space with --space 'owner/name'."),
+        (["a cat", "--aspect", "7:3"], "Unknown --aspect '7:3'. Known ratios: 1:1,"),
+        (["a cat", "--aspect", "7:3"], "; or pass --size."),
+        (
+            ["a cat", "--model", "flux", "--negative", "dogs"],
+            "does not take --negative; it takes --size, --aspect, --steps, --seed.",
+        ),
+        (
+            ["a cat", "--model", "sdxl-turbo", "--steps", "9"],
+            "does not take --steps; it takes --negative, --size, --aspect, --seed.",
+        ),
+        (["a cat", "--steps", "5000"], "--steps must be between 1 and 1000; got 5000."),
+        (["a cat", "--size", "9000x512"], "the width of --size must be between 1 and 8192; got 9000."),
+        (["a cat", "--guidance", "500"], "--guidance must be between 0 and 100; got 500."),
+        (["inspect", "no-such-thing"], "'no-such-thing' is not a space id (owner/name, such as"),
+        (
+            ["inspect", "z-imag"],
+            "a model's name. Did you mean the model 'z-image'? See `hfimage models` for the models.",
+        ),
         (["", "-o", "x.png"], "prompt must be a non-empty string"),
         (["a cat", "--url", "ftp://x"], "must be an http(s) URL"),
     ],
@@ -251,6 +268,7 @@ def test_a_quota_error_is_remembered_between_runs(tmp_path, monkeypatch, capsys)
 
 
 BUILT_INS = ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell", "StabilityAI_SD35Large", "ImageLabs")
+CHAIN_SPACES = ("Tongyi-MAI/Z-Image-Turbo", "mrfakename/Z-Image-Turbo", "stabilityai/stable-diffusion-3.5-large-turbo")
 
 
 class MeetingSpace(FakeSpace):
@@ -263,7 +281,8 @@ class MeetingSpace(FakeSpace):
 
     def handle(self, exchange):
         try:
-            self.barrier.wait(timeout=5)
+            if exchange.route == "/" or exchange.route.endswith("/config"):  # each provider's first question
+                self.barrier.wait(timeout=5)
         except threading.BrokenBarrierError:
             exchange.reply(Reply(503, b"asked one after another", "text/plain"))
             return
@@ -282,8 +301,9 @@ def test_providers_check_asks_every_provider_at_once(monkeypatch, capsys):
             space = stack.enter_context(MeetingSpace(barrier))
             monkeypatch.setattr(getattr(providers, name), "default_url", space.url)
         assert cli.main(["providers", "--check", "--timeout", "10"]) == 0
-    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:5]]
-    assert sorted((row[0], row[1]) for row in rows) == sorted((name, "ok") for name in BUILT_INS)
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:8]]
+    assert sorted((row[0], row[1]) for row in rows if row[0] in BUILT_INS) == sorted((name, "ok") for name in BUILT_INS)
+    assert {row[0] for row in rows} - set(BUILT_INS) == set(CHAIN_SPACES)  # asked too (here, their Hub is down)
 
 
 def test_providers_check_prints_each_row_as_its_answer_comes(monkeypatch, capsys):
@@ -307,6 +327,9 @@ def test_providers_check_prints_each_row_as_its_answer_comes(monkeypatch, capsys
     printed += capsys.readouterr().out
     lines = printed.splitlines()
     assert lines[0].split() == ["PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA"]
-    assert lines[1].split()[:3] == ["Voodoohop_Flux1Schnell", "ok", "6.31.0"]
-    assert sorted(line.split()[0] for line in lines[2:5]) == sorted(set(BUILT_INS) - {"Voodoohop_Flux1Schnell"})
+    rows = [line.split() for line in lines[1:8]]
+    answered = [row[0] for row in rows]
+    assert rows[answered.index("Voodoohop_Flux1Schnell")][:3] == ["Voodoohop_Flux1Schnell", "ok", "6.31.0"]
+    stalled = set(BUILT_INS) - {"Voodoohop_Flux1Schnell"}
+    assert set(answered[-3:]) == stalled  # the stalled ones last, as their answers came
     assert codes == [0]

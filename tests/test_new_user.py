@@ -14,6 +14,7 @@ import pytest
 
 import hfimage
 from hfimage import cli
+from hfimage.cli._listing import checked_providers
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, Fault, error
 
@@ -200,14 +201,16 @@ def test_providers_check_exits_non_zero_when_none_can_serve_and_shows_each_reaso
     assert cli.main(["providers", "--check", "--timeout", "3"]) == 4
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    rows = [line.split() for line in lines[1:5]]
-    assert [row[-1] for row in rows] == ["-", "-", "-", "-"]
-    assert [" ".join(row[1:3]) for row in rows] == [f"unreachable ({n})" for n in range(1, 5)]  # as they answered
-    reasons = " ".join(line.strip() for line in lines[5:])
+    asked = len(checked_providers())
+    rows = [line.split() for line in lines[1 : 1 + asked]]
+    assert asked == 7  # the four built-in providers and the default chain's three spaces
+    assert [row[-1] for row in rows] == ["-"] * asked
+    assert [" ".join(row[1:3]) for row in rows] == [f"unreachable ({n})" for n in range(1, asked + 1)]
+    reasons = " ".join(line.strip() for line in lines[1 + asked :])
     for row in rows:
         assert f"{row[2]} {row[0]}: ConnectionError: Could not talk to 127.0.0.1: nothing accepted" in reasons
     assert "…" not in captured.out
-    assert max(len(line) for line in lines[5:]) <= 60
+    assert max(len(line) for line in lines[1 + asked :]) <= 60
     assert captured.err == "No provider can serve now.\n"
 
 

@@ -291,7 +291,7 @@ def test_a_models_name_is_inspected_as_its_first_space(fake_providers):
     description = hfimage.inspect("z-image-turbo")
     assert description.space == Z_IMAGE
     assert description.url == fake_providers.spaces[Z_IMAGE].url
-    with pytest.raises(InvalidRequestError, match=r"Unknown model 'z-imag'\. Did you mean 'z-image'"):
+    with pytest.raises(InvalidRequestError, match=r"'z-imag' is not a space id .* Did you mean the model 'z-image'"):
         hfimage.inspect("z-imag")
 
 

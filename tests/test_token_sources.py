@@ -137,7 +137,7 @@ def test_quota_without_a_token_says_how_to_give_one_and_sends_nothing(fake_hub):
         hfimage.quota()
     assert fake_hub.requests == []
     result = run_hfimage("quota", HF_ENDPOINT=fake_hub.url)
-    assert result.returncode == 4
+    assert result.returncode == 2  # invalid input: nothing can be asked without a token
     assert result.stderr.startswith("hfimage: error: The ZeroGPU quota belongs to a Hugging Face account")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidRequestError
+from .spelling import advice
 
 SIZES = frozenset({"width", "height", "aspect_ratio"})
 
@@ -94,14 +95,21 @@ def find_model(name: object) -> ModelInfo:
     info = _BY_NAME.get(name.strip().lower())
     if info is not None:
         return info
+    close = closest_model(name)
+    hint = f" Did you mean {close!r}?" if close else ""
+    raise InvalidRequestError(
+        f"Unknown model {name!r}.{hint} Known models: {', '.join(info.name for info in CATALOG)} "
+        f"(see {advice('hfimage.models()', '`hfimage models`')}); or name a space with "
+        f"{advice('space=', '--space ')}'owner/name'."
+    )
+
+
+def closest_model(name: str) -> str | None:
+    """The model name or alias that ``name`` most likely misspells, if any."""
     import difflib  # noqa: PLC0415 - only a misspelt name needs it; keeps `import hfimage` quick
 
     close = difflib.get_close_matches(name.strip().lower(), _BY_NAME, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise InvalidRequestError(
-        f"Unknown model {name!r}.{hint} Known models: {', '.join(info.name for info in CATALOG)} "
-        "(see hfimage.models()); or name a space with space='owner/name'."
-    )
+    return close[0] if close else None
 
 
 def models_served_by(provider: str) -> tuple[str, ...]:

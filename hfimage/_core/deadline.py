@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from ..errors import TimeoutError
+from .spelling import advice
 
 
 class Deadline:
@@ -42,5 +43,6 @@ class Deadline:
     def message(self, doing: str) -> str:
         return (
             f"Gave up {doing} after {self.seconds:g} s (the call's timeout). "
-            "Free spaces can be slow or queued: pass a larger timeout=, or try another provider."
+            f"Free spaces can be slow or queued: pass a larger {advice('timeout=', '--timeout')}, "
+            "or try another provider."
         )

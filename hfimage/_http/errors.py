@@ -20,6 +20,7 @@ import urllib3.exceptions
 
 from .._core.deadline import Deadline
 from .._core.server_data import parse_json
+from .._core.spelling import advice
 from .._core.text import excerpt, looks_like_html, redact
 from ..errors import (
     NETWORK_REASONS,
@@ -178,7 +179,7 @@ def check_status(response: requests.Response, provider: str | None, secret: str 
     if status in (401, 403):
         raise AuthenticationError(
             f"{who} refused access (HTTP {status}): the space is private or gated, or the token is wrong. "
-            "Pass token= or set HF_TOKEN to a Hugging Face token that can use it.",
+            f"{advice('Pass token= or set', 'Set')} HF_TOKEN to a Hugging Face token that can use it.",
             **facts,
         )
     if status == 429:

@@ -6,36 +6,34 @@ import argparse
 import hashlib
 import sys
 from pathlib import Path
-from typing import Any
 
 from .._core.batch import run_many
 from .._core.cancel import Cancellation
 from .._core.text import slug
 from ..client import final_image
-from ..errors import HFImageError, InvalidRequestError
+from ..errors import (
+    AllProvidersOutOfQuotaError,
+    ConnectionError,
+    HFImageError,
+    InvalidRequestError,
+    NoProviderReachableError,
+)
 from ._codes import EXIT_OK, common_code
-from ._display import HelpFormatter, ProgressLine
-from ._options import add_generation_options, command_line_client, generation_params
+from ._display import ProgressLine
+from ._options import command_line_client, generation_params
 from ._paths import output_folder
 
 IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".gif")
+UNREACHABLE = frozenset({"name", "refused", "proxy"})
+"""Network failures that will not pass by themselves: no name, nothing listening, a proxy that refuses."""
 
 
-def add_command(commands: Any, epilog: str) -> None:
-    parser = commands.add_parser(
-        "batch",
-        help="generate one image per line of a file",
-        description="Generate one image per prompt (one per line; blank lines and lines starting with # are "
-        "skipped, and a prompt given twice is made once). Each image is saved as DIR/<prompt>-<hash>.<type>; "
-        "prompts whose file is already there are skipped, so an interrupted batch can be run again to finish it.",
-        epilog=epilog,
-        formatter_class=HelpFormatter,
-    )
-    parser.add_argument("prompts", help="file of prompts, one per line; '-' reads standard input")
-    parser.add_argument("-o", "--output", default=".", help="folder for the images (default: the current one)")
-    parser.add_argument("-c", "--concurrency", type=int, default=4, help="images made at once (default 4)")
-    add_generation_options(parser)
-    parser.set_defaults(handler=run)
+def hopeless(outcome: object) -> bool:
+    """Whether every later prompt would meet this failure too (offline, nothing listening, every provider
+    resting): it stops a batch, and is said once."""
+    if isinstance(outcome, (NoProviderReachableError, AllProvidersOutOfQuotaError)):
+        return True
+    return isinstance(outcome, ConnectionError) and outcome.reason in UNREACHABLE
 
 
 def read_prompts(text: str) -> list[str]:
@@ -71,11 +69,7 @@ def run(args: argparse.Namespace) -> int:
     with command_line_client(args) as client:
         concurrency = client.check_batch(args.concurrency, params)  # before anything is written
         folder = output_folder(args.output, parents=args.parents)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InvalidRequestError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
-        done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES}
+        done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES} if folder.is_dir() else set()
         todo = [prompt for prompt in unique if stem_for(prompt) not in done]
         skipped = len(unique) - len(todo)
         progress = ProgressLine(quiet=args.quiet)
@@ -83,9 +77,11 @@ def run(args: argparse.Namespace) -> int:
 
         def work(index: int, cancellation: Cancellation) -> Path:
             image = final_image(client.run(client.plan(todo[index], **params), cancellation))
-            return image.save(folder / stem_for(todo[index]))
+            return image.save(folder / stem_for(todo[index]), parents=True)  # the folder was checked first
 
         def finished(index: int, outcome: Path | HFImageError) -> None:
+            if isinstance(outcome, HFImageError) and hopeless(outcome):
+                raise outcome  # no prompt can fare better: stop the batch, and say why once
             tally["failed" if isinstance(outcome, HFImageError) else "saved"] += 1
             count = tally["saved"] + tally["failed"]
             if isinstance(outcome, HFImageError):

@@ -8,7 +8,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 TICK_SECONDS = 1.0
@@ -17,17 +17,25 @@ TICK_SECONDS = 1.0
 class ProgressLine:
     """Shows the latest state of a run; ``live`` (default: stderr is a terminal) rewrites one line."""
 
-    def __init__(self, *, quiet: bool = False, stream: TextIO | None = None, live: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        live: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._stream = stream or sys.stderr
         self._quiet = quiet
         self._live = self._stream.isatty() if live is None else live
         self._last = ""
-        self._started = time.monotonic()
+        self._clock = clock
+        self._started = clock()
         self._lock = threading.RLock()  # the waiting clock writes from its own thread
 
     @property
     def elapsed(self) -> float:
-        return time.monotonic() - self._started
+        return self._clock() - self._started
 
     def show(self, text: str) -> None:
         """Show the current state, with the time elapsed."""
@@ -50,16 +58,17 @@ class ProgressLine:
 
     @contextlib.contextmanager
     def waiting(self, text: str) -> Iterator[None]:
-        """Show ``text`` now and, on a terminal, keep its clock running until something else is shown."""
+        """Show ``text`` now and, on a terminal, keep the clock of whatever line is shown running while inside
+        (a state such as "running" can last long)."""
         self.show(text)
         stop = threading.Event()
 
         def tick() -> None:
             while not stop.wait(TICK_SECONDS):
                 with self._lock:
-                    if self._last == text:
-                        self._last = ""
-                        self.show(text)
+                    shown, self._last = self._last, ""
+                    if shown:
+                        self.show(shown)
 
         ticker = threading.Thread(target=tick, name="hfimage-progress", daemon=True) if self._live else None
         if ticker is not None:

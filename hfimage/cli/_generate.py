@@ -9,44 +9,31 @@ from pathlib import Path
 from typing import Any
 
 from .._core.imagetype import EXTENSIONS
-from ..errors import MissingExtraError, ProtocolError
+from ..errors import InvalidRequestError, MissingExtraError, ProtocolError
 from ..results import Image, Preview
 from ._codes import EXIT_OK
-from ._display import HelpFormatter, ProgressLine
-from ._options import add_generation_options, command_line_client, generation_params
-from ._paths import output_folder, output_path
+from ._display import ProgressLine
+from ._options import command_line_client, generation_params
+from ._paths import STDOUT, output_folder, output_path
 from .describe import describe
 
 
-def add_command(commands: Any, epilog: str) -> None:
-    parser = commands.add_parser(
-        "generate",
-        help="generate an image (the default command)",
-        description="Generate an image and save it. `hfimage PROMPT` is short for `hfimage generate PROMPT`.",
-        epilog=epilog,
-        formatter_class=HelpFormatter,
-    )
-    parser.add_argument("prompt", help="what the image should show; '-' reads it from standard input")
-    parser.add_argument(
-        "-o", "--output", default=".",
-        help="file, or folder (an existing one, or a name ending with /) to save into, named after the prompt "
-        "(default: the current folder)",
-    )  # fmt: skip
-    parser.add_argument("--previews", metavar="DIR", help="also keep each preview, in this folder")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
-    add_generation_options(parser)
-    parser.set_defaults(handler=run)
-
-
 def run(args: argparse.Namespace) -> int:
-    prompt = sys.stdin.read().strip() if args.prompt == "-" else args.prompt
+    prompt = read_prompt(args.prompt)
     params = generation_params(args)  # checks the options before any path is looked at
-    output = output_path(args.output, parents=args.parents)
-    preview_folder = output_folder(args.previews, parents=args.parents) if args.previews is not None else None
+    to_stdout = args.output == STDOUT
+    if to_stdout:
+        check_stdout(json=args.json)
+    output = STDOUT if to_stdout else output_path(args.output, parents=args.parents)
+    preview_folder = (
+        output_folder(args.previews, parents=args.parents, option="--previews", purpose="--previews")
+        if args.previews is not None
+        else None
+    )
     progress = ProgressLine(quiet=args.quiet)
     previews = 0
     final: Image | None = None
-    path: Path | None = None
+    where = ""
     with command_line_client(args) as client:
         events = client.stream(prompt, **params)
         try:
@@ -55,35 +42,74 @@ def run(args: argparse.Namespace) -> int:
                     if isinstance(event, Image):  # saved within the call's timeout
                         final = event
                         progress.show(f"{final.provider}: downloading")
-                        path = _save(final, output, progress)
+                        where = _write(final, output, parents=args.parents, progress=progress)
                         continue
                     if isinstance(event, Preview):
                         previews += 1
                         if preview_folder is not None:
-                            event.save(preview_folder / f"preview-{previews:03d}")
+                            event.save(preview_folder / f"preview-{previews:03d}", parents=True)
                     line = describe(event)
                     if line is not None:
                         progress.show(line if not isinstance(event, Preview) else f"{line} {previews}")
         finally:
             progress.end()
-    if final is None or path is None:  # stream() ends with an Image or raises; this guards the contract
+    if final is None:  # stream() ends with an Image or raises; this guards the contract
         raise ProtocolError("The call ended without an image.")
     progress.say(
-        f"saved {path} ({final.width}x{final.height}, seed {final.seed}, {final.provider}, {final.elapsed:.1f} s)"
+        f"saved {where} ({final.width}x{final.height}, seed {final.seed}, {final.provider}, {final.elapsed:.1f} s)"
     )
-    print(json.dumps(_result(final, path)) if args.json else path)
+    if args.json:
+        print(json.dumps(_result(final, Path(where))))
+    elif not to_stdout:
+        print(where)
     return EXIT_OK
 
 
-def _save(image: Image, output: str, progress: ProgressLine) -> Path:
+def read_prompt(given: str) -> str:
+    """The prompt: the argument, or standard input for ``-``; InvalidRequestError for input that is not UTF-8."""
+    if given != "-":
+        return given
+    stdin = getattr(sys.stdin, "buffer", None)  # a replaced stdin may be text only
+    data = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError as bad:
+        raise InvalidRequestError(
+            f"The prompt on standard input is not UTF-8 text (byte {bad.start + 1} is not). "
+            "Save it as UTF-8 and try again."
+        ) from None
+
+
+def check_stdout(*, json: bool) -> None:
+    """``-o -`` writes the image to standard output: not with ``--json``, which prints there too, and not
+    to a terminal, which would show binary noise. Raises InvalidRequestError."""
+    if json:
+        raise InvalidRequestError("-o - writes the image to standard output, where --json prints too: use one.")
+    if sys.stdout.isatty():
+        raise InvalidRequestError(
+            "-o - writes the image's bytes to standard output, which is a terminal: redirect it "
+            "(hfimage PROMPT -o - > image.webp) or name a file."
+        )
+
+
+def _write(image: Image, output: str, *, parents: bool, progress: ProgressLine) -> str:
+    """Write the image where ``-o`` says (``-``: standard output); what the final line calls that place."""
+    if output == STDOUT:
+        sys.stdout.buffer.write(image.content)
+        sys.stdout.buffer.flush()
+        return f"to standard output ({len(image.content)} bytes, {image.mime_type})"
+    return str(_save(image, output, parents=parents, progress=progress))
+
+
+def _save(image: Image, output: str, *, parents: bool, progress: ProgressLine) -> Path:
     """Save where asked; if that needs a conversion and Pillow is missing, keep the image's own type.
 
     The image has cost a generation (and maybe GPU quota), so it is kept either way.
     """
     try:
-        return image.save(output)
+        return image.save(output, parents=parents)
     except MissingExtraError as error:
-        path = image.save(Path(output).with_name(Path(output).stem + EXTENSIONS[image.mime_type]))
+        path = image.save(Path(output).with_name(Path(output).stem + EXTENSIONS[image.mime_type]), parents=parents)
         progress.say(f"note: {error}; saved {path} instead")
         return path
 

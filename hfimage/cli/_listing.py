@@ -9,37 +9,19 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any
 
-from .._core.catalog import CATALOG
+from .._core.catalog import CATALOG, DEFAULT_CHAIN, find_model
 from .._core.quota_memory import QuotaMemory, cache_file, zerogpu_key
 from .._http.auth import saved_token
 from .._http.transport import Transport
 from ..client import Client
 from ..errors import HFImageError
-from ..providers import PROVIDERS
+from ..providers import PROVIDERS, Provider, provider_for
 from ._codes import EXIT_OK, EXIT_PROVIDER
 from .health import check
 
 TITLES = ("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")
 """The columns of ``providers --check``."""
-
-
-def add_commands(commands: Any) -> None:
-    models = commands.add_parser("models", help="list models, their aliases and providers")
-    models.set_defaults(handler=list_models)
-    providers = commands.add_parser(
-        "providers",
-        help="list providers; --check looks whether each is up",
-        description="List providers and their models. With --check, ask each one now whether it answers "
-        "(its Gradio version and latency), and show those resting after running out of GPU quota. All are "
-        "asked at once, and each row is printed as its answer comes.",
-    )
-    providers.add_argument("--check", action="store_true", help="ask each provider now, with a short timeout")
-    providers.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds to wait for the answers to --check (default 10)"
-    )
-    providers.set_defaults(handler=list_providers)
 
 
 def list_models(_args: argparse.Namespace) -> int:
@@ -64,7 +46,7 @@ def check_providers(timeout: float) -> int:
 
     Takes as long as the slowest provider (at most ``timeout`` seconds), not the sum of them.
     """
-    providers = [cls() for cls in PROVIDERS.values()]
+    providers = checked_providers()
     cooling = QuotaMemory(cache_file()).cooling()
     token, source = saved_token()
     shared_rest = cooling.get(zerogpu_key(token))
@@ -73,9 +55,13 @@ def check_providers(timeout: float) -> int:
     columns.print(TITLES)
     reasons: list[str] = []
     serving = 0
-    with contextlib.closing(Transport()) as transport, ThreadPoolExecutor(len(providers) + 1) as pool:
+    with (
+        Client(max_connections=len(providers) + 1) as client,
+        contextlib.closing(Transport()) as transport,
+        ThreadPoolExecutor(len(providers) + 1) as pool,
+    ):
         quota = pool.submit(_zerogpu_quota, timeout) if token is not None else None
-        asked = {pool.submit(check, one, transport, timeout=timeout, token=token): one for one in providers}
+        asked = {pool.submit(check, one, client, transport, timeout=timeout): one for one in providers}
         for answer in as_completed(asked):
             health, provider = answer.result(), asked[answer]
             rest = cooling.get(provider.key) or (shared_rest if provider.zerogpu else None)
@@ -97,6 +83,15 @@ def check_providers(timeout: float) -> int:
         print("No provider can serve now.", file=sys.stderr)
         return EXIT_PROVIDER
     return EXIT_OK
+
+
+def checked_providers() -> list[Provider]:
+    """What ``--check`` asks: the built-in providers, then the spaces of the default chain, each once."""
+    providers: dict[str, Provider] = {name: cls() for name, cls in PROVIDERS.items()}
+    for model in DEFAULT_CHAIN:
+        for name in find_model(model).providers:
+            providers.setdefault(name, provider_for(name))
+    return list(providers.values())
 
 
 def _zerogpu_quota(timeout: float) -> str:

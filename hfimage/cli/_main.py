@@ -1,49 +1,52 @@
-"""Parsing the command line and running a command; errors become one line and an exit code."""
+"""Running a command; errors become one line and an exit code."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .. import __version__
+from .._core.spelling import command_line_words
 from ..errors import AllProvidersFailedError, HFImageError
-from . import _batch, _generate, _inspect, _listing, _quota
-from ._codes import EXIT_BUG, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, exit_code
-from ._display import HelpFormatter
-
-COMMANDS = ("generate", "batch", "inspect", "models", "providers", "quota")
-
-EPILOG = """exit codes: 0 success, 1 a bug in hfimage, 2 invalid input, 3 quota or rate limit,
-4 provider failure, 5 network failure or timeout, 130 interrupted.
-A Hugging Face token is read from HF_TOKEN, else the file `hf auth login` wrote;
-proxies from HTTPS_PROXY / HTTP_PROXY."""
+from ._codes import EXIT_BUG, EXIT_INVALID, EXIT_OK, exit_code
+from ._parsers import COMMANDS, parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; every failure is one line on stderr (and, with --json, an object on stdout)."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
+    with command_line_words():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(arguments: list[str]) -> int:
+    whole = parser()
     if not arguments:
-        parser.print_help()
+        whole.print_help()
         return EXIT_OK
-    args = parser.parse_args(_with_default_command(arguments))
-    handler: Callable[[argparse.Namespace], int] = args.handler
+    args = whole.parse_args(_with_default_command(arguments))
+    if args.run is None:
+        whole.print_help(sys.stderr)
+        return EXIT_INVALID
     try:
-        return handler(args)
+        return _runner(args.run)(args)
     except HFImageError as error:
-        return _fail(args, error, exit_code(error))
-    except KeyboardInterrupt:
-        print("hfimage: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return fail(args, error, exit_code(error))
     except Exception as exc:  # noqa: BLE001 - a bug must still end in one line, not a traceback
         bug = HFImageError(f"unexpected {type(exc).__name__}: {exc}. This is a bug in hfimage: please report it.")
-        return _fail(args, bug, EXIT_BUG)
+        return fail(args, bug, EXIT_BUG)
 
 
-def _fail(args: argparse.Namespace, error: HFImageError, code: int) -> int:
+def _runner(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs a command (``module:function`` in this package), imported now."""
+    module, _, function = name.partition(":")
+    runner: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f".{module}", __package__), function)
+    return runner
+
+
+def fail(args: argparse.Namespace, error: HFImageError, code: int) -> int:
     print(f"hfimage: error: {' '.join(str(error).split())}", file=sys.stderr)
     if getattr(args, "json", False):
         print(json.dumps(error_json(error, code)))
@@ -72,26 +75,3 @@ def _with_default_command(argv: list[str]) -> list[str]:
     if argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
         return argv
     return ["generate", *argv]
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hfimage",
-        description="Turn a text prompt into an image with free Hugging Face Spaces and ImageLabs.",
-        epilog=EPILOG,
-        formatter_class=HelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"hfimage {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="{generate,batch,inspect,models,providers,quota}")
-    _generate.add_command(commands, EPILOG)
-    _batch.add_command(commands, EPILOG)
-    _inspect.add_command(commands, EPILOG)
-    _listing.add_commands(commands)
-    _quota.add_command(commands)
-    parser.set_defaults(handler=lambda _args: _usage(parser))
-    return parser
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return EXIT_INVALID

@@ -6,38 +6,10 @@ import argparse
 
 from .._core.catalog import DEFAULT_CHAIN, find_model
 from .._core.quota_memory import QuotaMemory, cache_file
-from ..client import Client, GenerateParams
+from ..client import Client
 from ..errors import InvalidRequestError
+from ..parameters import GenerateParams
 from ..providers import PROVIDERS, Provider, provider_for
-
-
-def add_generation_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-m", "--model",
-        help=f"model name or alias (default: the first that works of {', '.join(DEFAULT_CHAIN)}); see `hfimage models`",
-    )  # fmt: skip
-    parser.add_argument(
-        "-p", "--provider", action="append",
-        help="provider or space to use; repeat to give a fallback order (see `hfimage providers`)",
-    )  # fmt: skip
-    parser.add_argument(
-        "-s", "--space", action="append",
-        help="a Gradio space by id (owner/name) or URL; repeat to give a fallback order (see `hfimage inspect`)",
-    )  # fmt: skip
-    parser.add_argument("--url", help="point the provider at a copy of its space, e.g. http://127.0.0.1:7860")
-    parser.add_argument("--seed", type=int, help="seed for a reproducible image (default: random)")
-    parser.add_argument("--size", type=_size, metavar="WxH", help="image size in pixels, e.g. 1024x768")
-    parser.add_argument("--aspect", metavar="RATIO", help="aspect ratio, e.g. 16:9 (when --size is not given)")
-    parser.add_argument("--negative", metavar="TEXT", help="what the image should not show")
-    parser.add_argument("--steps", type=int, help="number of inference steps")
-    parser.add_argument("--guidance", type=float, help="guidance scale")
-    parser.add_argument("--timeout", type=float, help="give up on an image after this many seconds (default: 300)")
-    parser.add_argument(
-        "--protocol", choices=("auto", "queue", "call"), default="auto",
-        help="Gradio route: the queue (live progress, real errors), the call route, or auto (default)",
-    )  # fmt: skip
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors and the result")
-    parser.add_argument("--parents", action="store_true", help="create missing folders in the output path")
 
 
 def generation_params(args: argparse.Namespace) -> GenerateParams:
@@ -59,13 +31,6 @@ def generation_params(args: argparse.Namespace) -> GenerateParams:
         guidance_scale=args.guidance,
         seed=args.seed,
     )
-
-
-def _size(text: str) -> tuple[int, int]:
-    width, sep, height = text.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit():
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1024x768; got {text!r}")
-    return int(width), int(height)
 
 
 def _chosen_providers(args: argparse.Namespace) -> list[Provider] | None:

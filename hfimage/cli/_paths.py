@@ -6,12 +6,24 @@ error at the start, not after the image was made.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
+from .._core.convert import suffix_problem
 from ..errors import InvalidRequestError
 
 _SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
+STDOUT = "-"
+"""What ``-o`` names to write the image to standard output."""
+_WHY_NOT_WRITABLE = {
+    errno.EACCES: "you may not write there",
+    errno.EPERM: "you may not write there",
+    errno.EROFS: "it is on a read-only file system",
+    errno.ENOENT: "it does not take new files",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is used up",
+}
 
 
 def output_path(given: str, *, parents: bool) -> str:
@@ -21,21 +33,28 @@ def output_path(given: str, *, parents: bool) -> str:
     Its folder must exist, or its parent must when the folder is what ``-o`` names, unless
     ``parents`` (``--parents``) allows creating every missing folder. Raises InvalidRequestError.
     """
+    if not given.strip():
+        raise InvalidRequestError("-o needs a file or folder name (or - for standard output); got an empty one.")
     path = Path(given)
     if path.is_dir() or given.endswith(_SEPARATORS):
         _check_folder(path, parents=parents, creatable=True)
         return given if given.endswith(_SEPARATORS) else given + os.sep
     if path.exists() and not path.is_file():
         raise InvalidRequestError(f"Cannot save to {given}: it exists and is not a regular file.")
+    problem = suffix_problem(given)
+    if problem is not None:
+        raise InvalidRequestError(f"Cannot save to {given}: {problem}.")
     _check_folder(path.parent, parents=parents, creatable=False, naming=given)
     return given
 
 
-def output_folder(given: str, *, parents: bool) -> Path:
-    """A folder ``-o`` names for a batch, checked like ``output_path``'s folders; InvalidRequestError."""
+def output_folder(given: str, *, parents: bool, option: str = "-o", purpose: str = "a batch") -> Path:
+    """A folder ``option`` names (for ``purpose``), checked like ``output_path``'s folders; InvalidRequestError."""
+    if not given.strip():
+        raise InvalidRequestError(f"{option} needs a folder name; got an empty one.")
     path = Path(given)
     if path.exists() and not path.is_dir():
-        raise InvalidRequestError(f"-o {given} is a file; a batch saves into a folder: name a folder.")
+        raise InvalidRequestError(f"{option} {given} is a file; {purpose} saves into a folder: name a folder.")
     _check_folder(path, parents=parents, creatable=True)
     return path
 
@@ -60,6 +79,7 @@ def _check_folder(folder: Path, *, parents: bool, creatable: bool, naming: str |
             pass
         probe.unlink()
     except OSError as exc:
+        why = _WHY_NOT_WRITABLE.get(exc.errno or 0, exc.strerror or str(exc))
         raise InvalidRequestError(
-            f"Cannot save to {shown}: {existing} cannot be written ({exc.strerror or exc}). Choose another path."
+            f"Cannot save to {shown}: {existing} cannot be written ({why}). Choose another path."
         ) from None

@@ -5,25 +5,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from typing import Any
 
 from ..client import Client
+from ..errors import InvalidRequestError
 from ._codes import EXIT_OK
-
-
-def add_command(commands: Any) -> None:
-    parser = commands.add_parser(
-        "quota",
-        help="show your ZeroGPU quota: used, total, when it resets",
-        description="Ask the Hugging Face Hub for your ZeroGPU quota (needs a token: HF_TOKEN, or `hf auth login`).",
-    )
-    parser.add_argument("--json", action="store_true", help="print it as JSON on stdout")
-    parser.add_argument("--timeout", type=float, help="give up after this many seconds (default: 30)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with Client() as client:
+        if client.token_source is None:
+            raise InvalidRequestError(
+                "The ZeroGPU quota belongs to a Hugging Face account: give a token (set HF_TOKEN, or run "
+                "`hf auth login`) to see it. Without one, calls share the anonymous quota of your address."
+            )
         found = client.quota(timeout=args.timeout)
     if args.json:
         fields = dataclasses.asdict(found)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .._core.deadline import Deadline
 from .._http.transport import Channel, Transport
-from .._protocols.gradio.directory import discover
+from ..client import Client
 from ..errors import HFImageError
 from ..providers import Provider, Space
 
@@ -24,16 +24,18 @@ class Health:
     latency: float | None = None
 
 
-def check(provider: Provider, transport: Transport, *, timeout: float, token: str | None = None) -> Health:
-    """Ask the provider for its config (a Gradio app) or its front page, within ``timeout`` seconds."""
-    channel = Channel(transport, Deadline(timeout), provider.name, provider.credential(token))
+def check(provider: Provider, client: Client, transport: Transport, *, timeout: float) -> Health:
+    """Ask the provider whether it answers, within ``timeout`` seconds: a space reads its app's description
+    as ``inspect`` does (through the Hub where the space is found there); another provider, its front page."""
     started = time.monotonic()
     try:
         if isinstance(provider, Space):
-            version = discover(channel, provider.url).version
+            description = client.inspect(provider, timeout=timeout)
+            url, version = description.url, description.gradio_version
         else:
-            channel.request("GET", provider.url).close()
-            version = None
+            credential = provider.credential(None)
+            Channel(transport, Deadline(timeout), provider.name, credential).request("GET", provider.url).close()
+            url, version = provider.url, None
     except HFImageError as error:
         return Health(provider.name, provider.url, False, f"{type(error).__name__}: {error}")
-    return Health(provider.name, provider.url, True, "ok", version, time.monotonic() - started)
+    return Health(provider.name, url, True, "ok", version, time.monotonic() - started)

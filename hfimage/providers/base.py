@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from .._core.catalog import models_served_by
-from .._core.request import GenerationRequest
+from .._core.request import GENERATION_PARAMETERS, GenerationRequest
+from .._core.spelling import options
 from .._http.auth import Credential, check_token
 from .._http.transport import Channel
 from .._http.urls import origin, url_problem
@@ -110,8 +111,9 @@ class Provider(abc.ABC):
         unsupported = [name for name in request.given() if name not in self.accepts]
         if unsupported:
             raise InvalidRequestError(
-                f"{self.name} does not take {', '.join(unsupported)}; it takes "
-                f"{', '.join(sorted(self.accepts))}. Leave the others out, or pick another model.",
+                f"{self.name} does not take {options(unsupported)}; it takes "
+                f"{options([name for name in GENERATION_PARAMETERS if name in self.accepts])}. "
+                "Leave the others out, or pick another model.",
                 provider=self.name,
             )
 

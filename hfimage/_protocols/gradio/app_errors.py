@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..._core.spelling import advice
 from ..._core.text import plain
 from ...errors import (
     GPUDurationError,
@@ -18,10 +19,15 @@ from .zerogpu import SHARED, Failure, classify, retry_after
 PENDING_WAIT = 30.0
 """Seconds to wait when ZeroGPU refuses a job while the caller's other jobs run, and names no wait."""
 
-_ANONYMOUS = (
-    "Without a token you share the anonymous ZeroGPU quota (2 minutes of GPU a day per address): give a "
-    "Hugging Face token (token=, HF_TOKEN, or `hf auth login`) for 5 minutes a day, 40 with PRO."
-)
+
+def _anonymous() -> str:
+    return (
+        "Without a token you share the anonymous ZeroGPU quota (2 minutes of GPU a day per address): give a "
+        f"Hugging Face token ({advice('token=, HF_TOKEN', 'HF_TOKEN')}, or `hf auth login`) for 5 minutes a day, "
+        "40 with PRO."
+    )
+
+
 _SHARED = "This quota is your account's, shared by every ZeroGPU space: hfimage will not try the others until then."
 
 
@@ -49,7 +55,7 @@ def app_error(detail: str | None, provider: str, *, title: str | None = None, an
         return ServiceUnavailableError(f"{said} No GPU is free there now: try again soon, or use another provider.",
                                        provider=provider)  # fmt: skip
     if kind is Failure.DURATION:
-        raise_tier = f" {_ANONYMOUS}" if anonymous else " A PRO account allows longer jobs."
+        raise_tier = f" {_anonymous()}" if anonymous else " A PRO account allows longer jobs."
         return GPUDurationError(
             f"{said} The job needs more GPU time than your ZeroGPU tier allows: ask for fewer steps or a smaller "
             f"image.{raise_tier}",
@@ -58,13 +64,13 @@ def app_error(detail: str | None, provider: str, *, title: str | None = None, an
     wait = retry_after(text)
     if kind is Failure.PENDING:
         wait = wait if wait is not None else PENDING_WAIT
-        advice = "Your other ZeroGPU jobs still hold GPU time: wait for them to finish, then try again."
+        hint = "Your other ZeroGPU jobs still hold GPU time: wait for them to finish, then try again."
     elif kind is Failure.SPACE_LIMIT:
-        advice = "This space has used up its own GPU allowance: use another space, or try it later."
+        hint = "This space has used up its own GPU allowance: use another space, or try it later."
     else:
-        advice = _ANONYMOUS if anonymous else _SHARED
+        hint = _anonymous() if anonymous else _SHARED
     when = "" if wait is None else f" (retry after {wait:.0f} s)"
-    return QuotaExceededError(f"{said}{when} {advice}", provider=provider, retry_after=wait, shared=kind in SHARED)
+    return QuotaExceededError(f"{said}{when} {hint}", provider=provider, retry_after=wait, shared=kind in SHARED)
 
 
 _LOST = re.compile(r"(?:event|session) not found", re.IGNORECASE)

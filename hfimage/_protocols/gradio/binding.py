@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..._core.request import GenerationRequest
+from ..._core.spelling import advice, option, options
 from ..._core.text import listing, number
 from ...errors import InvalidRequestError
 from .space import Endpoint, InputSpec, SpaceInfo
@@ -200,7 +201,7 @@ def choose(space: SpaceInfo, who: str, endpoint: str | None = None, fixed: Mappi
             offered = listing("/" + name for name in named) or "none with named inputs"
             raise InvalidRequestError(
                 f"{who} has no API endpoint '/{wanted}' (it offers {offered}). Check the name on the space's "
-                "'Use via API' page, or leave endpoint= out to let hfimage choose.",
+                f"'Use via API' page, or leave {option('endpoint')} out to let hfimage choose.",
                 provider=who,
             )
         binding = bind(named[wanted], fixed)
@@ -227,7 +228,10 @@ def choose(space: SpaceInfo, who: str, endpoint: str | None = None, fixed: Mappi
         reasons.append(f"/{name} {reason}")
     raise InvalidRequestError(
         f"{who} has no endpoint hfimage can drive for text-to-image: {listing(reasons, separator='; ', limit=6)}. "
-        "Pick another space, or name an endpoint and fix the missing inputs with defaults=.",
+        + advice(
+            "Pick another space, or name an endpoint and fix the missing inputs with defaults=.",
+            "Pick another space.",
+        ),
         provider=who,
     )
 
@@ -338,7 +342,7 @@ def _refuse_unsupported(binding: Binding, request: GenerationRequest, who: str) 
     missing = [name for name in request.given() if name not in takes]
     if missing:
         raise InvalidRequestError(
-            f"{who} has no input for {listing(missing)}: /{binding.api_name} takes "
+            f"{who} has no input for {options(missing)}: /{binding.api_name} takes "
             f"{describe_inputs(binding.endpoint)}. Leave {'it' if len(missing) == 1 else 'them'} out, "
             "or pick another space.",
             provider=who,
