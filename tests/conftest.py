@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,11 +50,17 @@ def _gradio4_python(config: pytest.Config) -> str:
 
 
 def _say(config: pytest.Config) -> Callable[[str], None]:
-    """A way to write one line on the terminal even while pytest captures output."""
+    """A way to write one line on the terminal at once, even while pytest captures output: the reporter's
+    writer buffers, so each line is flushed (else it shows only when the build is over)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
-        return lambda line: print(line, file=sys.stderr)
-    return reporter.write_line  # type: ignore[no-any-return]
+        return lambda line: print(line, file=sys.stderr, flush=True)
+
+    def say(line: str) -> None:
+        reporter.ensure_newline()
+        reporter.write(line + "\n", flush=True)
+
+    return say
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +106,28 @@ def space(request: pytest.FixtureRequest) -> Iterator[FakeSpace]:
 
 NOWHERE = "http://127.0.0.1:9"
 """A local address where nothing listens."""
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test of this process looks up or connects to anything but this machine: a name that is not
+    loopback does not resolve (as on a machine offline), and a connection elsewhere is refused."""
+    look_up, connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in LOOPBACK_NAMES and not name.startswith("127."):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not look up {name!r}")
+        return look_up(host, port, *args, **kwargs)
+
+    def connect_locally(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not ipaddress.ip_address(address[0]).is_loopback:
+            raise ConnectionRefusedError(f"tests may not connect to {address[0]}")
+        connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect_locally)
 
 
 @pytest.fixture(autouse=True)

@@ -336,12 +336,10 @@ def test_fifty_concurrent_calls_run_in_parallel_each_with_its_own_image(backend)
             async def one(index):
                 results[index] = await hfimage.aio.generate(f"prompt {index}", provider=provider, seed=index)
 
-            started = time.monotonic()
             async with anyio.create_task_group() as group:
                 for index in range(50):
                     group.start_soon(one, index)
-            took = time.monotonic() - started
-        assert took < 5.0  # 50 x 0.5 s one after another would take 25 s
+        assert space.peak_active > 1  # the jobs ran at once, not one after another
         for index, image in results.items():
             assert image.prompt == f"prompt {index}"
             assert image.seed == index

@@ -46,14 +46,11 @@ def test_results_come_in_order_with_failures_in_their_place(generate_many):
 def test_each_result_belongs_to_its_prompt_and_concurrency_is_honoured(generate_many):
     with FakeSpace(delay=0.3) as space:
         provider = BlackForestLabs_Flux1Schnell(url=space.url)
-        started = time.monotonic()
         results = generate_many(PROMPTS, provider=provider, concurrency=3, seed=9)
-        took = time.monotonic() - started
         assert space.peak_active == 3
         for prompt, result in zip(PROMPTS, results, strict=True):
             assert result.prompt == prompt
             assert result.content == solid_png(8, 8, prompt_colour(prompt))
-    assert 0.9 <= took < 2.5  # three rounds of 0.3 s, not eight
 
 
 def test_parameters_wrong_for_every_prompt_fail_before_anything_is_sent(generate_many):

@@ -2,7 +2,6 @@
 connections reused."""
 
 import threading
-import time
 import tracemalloc
 
 import anyio
@@ -40,9 +39,7 @@ def test_two_hundred_concurrent_async_generations(backend):
                         await anyio.sleep(0.01)
 
         tracemalloc.start()
-        started = time.monotonic()
         anyio.run(main, backend=backend)
-        took = time.monotonic() - started
         _, peak_memory = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         requests = len(space.requests)
@@ -52,7 +49,6 @@ def test_two_hundred_concurrent_async_generations(backend):
         assert (image.prompt, image.seed) == (f"prompt {index}", index)
         assert image.content == solid_png(8, 8, prompt_colour(f"prompt {index}"))
     assert peak_workers <= 64
-    assert took < 30  # a sanity bound, not a target (8 s alone; the benchmark measures speed)
     assert peak_memory < 64 * 2**20
     assert requests == 1 + 200 * 3  # one config, then join, stream and image for each
     assert connections <= 0.7 * requests  # connections are reused, not opened per request
@@ -69,18 +65,16 @@ def test_fifty_threads_share_one_sync_client():
                 results[index] = (image, image.content)
 
             threads = [threading.Thread(target=one, args=(index,)) for index in range(50)]
-            started = time.monotonic()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(60)
-            took = time.monotonic() - started
         requests = len(space.requests)
         connections = space.connections
     assert len(results) == 50
     for index, (image, content) in results.items():
         assert (image.prompt, image.seed) == (f"thread {index}", index)
         assert content == solid_png(8, 8, prompt_colour(f"thread {index}"))
-    assert took < 10
+    assert space.peak_active > 1  # the threads' jobs ran at once, not one after another
     assert requests == 1 + 50 * 3
     assert connections <= 0.7 * requests

@@ -35,6 +35,7 @@ from tests.benchmarks.concurrency import concurrency, fake_space_process
 from tests.benchmarks.floor import INPUTS, floor_call
 from tests.benchmarks.network import latency
 from tests.benchmarks.peers import SD35_PARAMS, g4f_sd35
+from tests.benchmarks.startup import startup
 from tests.benchmarks.table import ROWS, median, print_table, report, timed
 
 Timings = dict[str, list[tuple[float, float]]]
@@ -227,6 +228,7 @@ def main() -> int:
     per_call(rounds=5 if quick else 30)
     against_g4f(rounds=5 if quick else 30)
     imports(runs=3 if quick else 15)
+    startup(rounds=3 if quick else 15)
     latency(args.delay / 1000, rounds=3 if quick else 9)
     concurrency((16, 64) if quick else (16, 64, 256), repeats=1 if quick else 3)
     memory(megabytes=16 if quick else 64)

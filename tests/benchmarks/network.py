@@ -111,11 +111,14 @@ def warm(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
     report("warm hfimage call vs gradio_client", f"{ours / theirs:.2f}x", "<= 0.5x", ours / theirs <= 0.5)
 
 
+START = "process start (importing what the command line's call needs)"
+
+
 def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> None:
     """New processes, from start to saved file: hfimage's command line (first run, then with its cache),
     the floor as a script, and gradio_client as a script. Each round also times the process start
-    (``hfimage --version``, which imports what a call needs), and the target compares each run with
-    the start measured next to it, as the machine's speed drifts."""
+    (a process that imports what a call of the command line needs), and the target compares each run
+    with the start measured next to it, as the machine's speed drifts."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         env = {**os.environ, "HFIMAGE_CACHE": str(out / "cache"), "NO_PROXY": "127.0.0.1,localhost"}
@@ -126,7 +129,7 @@ def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
             subprocess.run(args, env=env, check=True, capture_output=True, cwd=Path(__file__).parents[2])
 
         runs: dict[str, Callable[[], object]] = {
-            "process start (hfimage --version)": lambda: run(*hfimage_cli, "--version"),
+            START: lambda: run(sys.executable, "-c", "import hfimage.cli._generate"),
             "hfimage CLI, first run (no cache)": lambda: (clear(out / "cache"), run(*generate)),
             "hfimage CLI, second run (cache)": lambda: run(*generate),
             "floor script (requests)": lambda: run(sys.executable, "-c", FLOOR_SCRIPT, proxy.url, str(out / "f.webp")),
@@ -144,7 +147,7 @@ def cold(proxy: LatencyProxy, generation: float, rtt: float, rounds: int) -> Non
                 traffic[name] = proxy.take()
     for name in runs:
         show(f"cold process, {name}", median(walls[name]), traffic[name], rtt)
-    pairs = zip(walls["hfimage CLI, second run (cache)"], walls["process start (hfimage --version)"], strict=True)
+    pairs = zip(walls["hfimage CLI, second run (cache)"], walls[START], strict=True)
     beyond_start = median([cli - start for cli, start in pairs])
     limit = generation + 4 * rtt
     report("cold hfimage CLI (cache) beyond its process start, paired", f"{beyond_start * 1000:.0f} ms",
