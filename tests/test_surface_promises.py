@@ -19,7 +19,7 @@ from hfimage import QuotaMemory
 from hfimage._core.quota_memory import MAX_REST
 from hfimage._protocols import hub as hub_module
 from hfimage.errors import MESSAGE_CHARS, QuotaExceededError
-from hfimage.testing import FakeHub, FakeSpace, Fault, Input, Reply, Signature
+from hfimage.testing import FakeHub, FakeSpace, Fault, Input, Reply, Signature, error
 
 from .helpers import EVENT_ID, ROOT, FakeClock, file_data, run_hfimage, sse
 
@@ -527,3 +527,27 @@ def _wait_until(condition):
             return
         done.wait(0.01)
     raise AssertionError("the condition never held")
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("9" * 400, MAX_REST), ("86400", 86400.0), ("\u00b2", None), ("\u0661\u0662", None), ("soon", None)],
+)
+def test_a_retry_after_header_of_any_content_is_a_bounded_wait_or_none(header, seconds):
+    with responses.RequestsMock() as mock, hfimage.Client(cache=False) as client:
+        mock.get(f"{ROOT}/config", status=429, headers={"Retry-After": header})
+        with pytest.raises(hfimage.RateLimitError) as caught:
+            client.generate("a cat", space=ROOT)
+    assert caught.value.retry_after == seconds
+
+
+@pytest.mark.parametrize(
+    ("said", "seconds"),
+    [("Try again in 99999999 days, 1:00:00", MAX_REST), ("Try again in 1 day, 0:00:30", 86430.0),
+     ("Try again in " + "9" * 5000 + " days", None)],
+)  # fmt: skip
+def test_a_zerogpu_wait_of_any_length_is_bounded(fake_space, said, seconds):
+    fake_space.script([error({"error": f"You have exceeded your GPU quota (60s requested vs. 0s left). {said}"})])
+    with pytest.raises(QuotaExceededError) as caught:
+        hfimage.generate("a cat", space=fake_space.url)
+    assert caught.value.retry_after == seconds

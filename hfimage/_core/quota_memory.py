@@ -16,10 +16,11 @@ from typing import Any
 
 from ..errors import QuotaExceededError
 from .disk_cache import cache_folder, private_folder, write_atomically
+from .server_data import MAX_WAIT_SECONDS
 
 DEFAULT_COOLDOWN = 300.0
 """Seconds to skip a provider whose quota error named no retry time."""
-MAX_REST = 7 * 24 * 3600.0
+MAX_REST = MAX_WAIT_SECONDS
 """The longest rest kept, whatever a space announced."""
 FORMAT = 2
 """The memory file's format; a file of another format (or damaged) is no memory, never an error."""

@@ -16,6 +16,9 @@ from ..errors import ProtocolError
 from .text import excerpt
 from .translating import translating
 
+MAX_WAIT_SECONDS = 7 * 24 * 3600.0
+"""The longest wait a server may announce (retry after...); a longer one is read as this long."""
+
 SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
 """What reading data of an unexpected shape raises in Python."""
 

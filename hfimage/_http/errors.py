@@ -19,7 +19,7 @@ import requests
 import urllib3.exceptions
 
 from .._core.deadline import Deadline
-from .._core.server_data import parse_json
+from .._core.server_data import MAX_WAIT_SECONDS, parse_json
 from .._core.spelling import advice
 from .._core.text import excerpt, looks_like_html, redact
 from ..errors import (
@@ -155,15 +155,15 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), MAX_WAIT_SECONDS)
     import email.utils  # noqa: PLC0415 - rare (a Retry-After date) and slow to import: 15 ms
 
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, when.timestamp() - time.time()), MAX_WAIT_SECONDS)
 
 
 def check_status(response: requests.Response, provider: str | None, secret: str | None = None) -> None:

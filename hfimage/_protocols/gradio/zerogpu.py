@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from ..._core.server_data import MAX_WAIT_SECONDS
+
 
 class Failure(Enum):
     """The kinds of ZeroGPU failure, by what the caller can do about them."""
@@ -46,9 +48,9 @@ _TEXTS = (
     (re.compile(r"no gpu was available", re.IGNORECASE), Failure.BUSY),
 )
 _RETRY = re.compile(
-    r"(?:try again|retry) in\s+(?:(?P<days>\d+)\s+days?)?,?\s*"
-    r"(?:(?P<hours>\d+):(?P<minutes>\d{2}):(?P<seconds>\d{2}))?",
-    re.IGNORECASE,
+    r"(?:try again|retry) in\s+(?:(?P<days>\d{1,9})\s+days?)?,?\s*"
+    r"(?:(?P<hours>\d{1,9}):(?P<minutes>\d{2}):(?P<seconds>\d{2}))?",
+    re.IGNORECASE | re.ASCII,
 )
 
 SHARED = frozenset({Failure.QUOTA, Failure.RUNS, Failure.PENDING})
@@ -76,4 +78,4 @@ def retry_after(text: str) -> float | None:
     hours = int(match.group("hours") or 0)
     minutes = int(match.group("minutes") or 0)
     seconds = int(match.group("seconds") or 0)
-    return float(((days * 24 + hours) * 60 + minutes) * 60 + seconds)
+    return min(float(((days * 24 + hours) * 60 + minutes) * 60 + seconds), MAX_WAIT_SECONDS)
