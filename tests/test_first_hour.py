@@ -345,3 +345,14 @@ def test_save_refuses_what_is_not_a_path(fake_space, tmp_path, path):
     image = hfimage.generate("a cat", space=fake_space.url)
     with pytest.raises(hfimage.InvalidRequestError, match="save\\(\\) takes a file or folder path"):
         image.save(path)
+
+
+def test_providers_check_counts_the_default_chains_spaces_as_serving(fake_providers, capsys):
+    down = Reply(503, "<html>down</html>", "text/html")
+    for fake in (fake_providers.flux, fake_providers.voodoohop, fake_providers.sd35, fake_providers.imagelabs):
+        fake.outage = down
+    assert cli.main(["providers", "--check", "--timeout", "5"]) == 0
+    rows = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()[1:8]}
+    assert rows["Tongyi-MAI/Z-Image-Turbo"] == "ok"
+    assert rows["stabilityai/stable-diffusion-3.5-large-turbo"] == "ok"
+    assert rows["BlackForestLabs_Flux1Schnell"] == "unreachable"
