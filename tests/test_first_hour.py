@@ -356,3 +356,26 @@ def test_providers_check_counts_the_default_chains_spaces_as_serving(fake_provid
     assert rows["Tongyi-MAI/Z-Image-Turbo"] == "ok"
     assert rows["stabilityai/stable-diffusion-3.5-large-turbo"] == "ok"
     assert rows["BlackForestLabs_Flux1Schnell"] == "unreachable"
+
+
+def test_the_gradio4_builds_progress_lines_reach_the_terminal_at_once():
+    from .conftest import _say
+
+    written = []
+
+    class Reporter:
+        def ensure_newline(self):
+            written.append("newline")
+
+        def write(self, content, *, flush=False):
+            written.append((content, flush))
+
+    class Plugins:
+        def get_plugin(self, name):
+            return Reporter() if name == "terminalreporter" else None
+
+    class Config:
+        pluginmanager = Plugins()
+
+    _say(Config())("building gradio 4.44.1 ...")
+    assert written == ["newline", ("building gradio 4.44.1 ...\n", True)]
