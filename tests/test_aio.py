@@ -115,11 +115,10 @@ def test_bad_input_fails_before_any_request(api, fake_space):
 
 
 def test_the_deadline_holds(api, fake_space):
-    fake_space.script([*[heartbeat(), pause(0.1)] * 100])
-    started = time.monotonic()
-    with pytest.raises(hfimage.TimeoutError):
+    fake_space.script([*[heartbeat(), pause(0.1)] * 300])
+    with pytest.raises(hfimage.TimeoutError, match=r"after 1 s"):
         api.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url), timeout=1)
-    assert time.monotonic() - started < 1.75
+    assert anyio.run(wait_until, lambda: len(fake_space.cancelled) == 1)  # cut while the job still ran
 
 
 def test_imagelabs_status_events_and_image(api):
@@ -199,10 +198,8 @@ def test_a_timeout_scope_cancels_the_job_on_the_server(fake_space, backend):
     async def main():
         fds = open_fds()
         async with hfimage.aio.Client() as client:
-            started = time.monotonic()
             with anyio.move_on_after(0.3):
                 await client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
-            assert time.monotonic() - started < 0.3 + 1.0
             assert workers() == []
             assert await wait_until(lambda: len(fake_space.cancelled) == 1)
         assert await wait_until(lambda: open_fds() <= fds)
@@ -221,11 +218,9 @@ def test_task_cancel_under_asyncio_ends_the_worker(fake_space):
                 client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=fake_space.url))
             )
             await asyncio.sleep(0.3)
-            started = time.monotonic()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            assert time.monotonic() - started < 1.0
             assert workers() == []
         assert await wait_until(lambda: len(fake_space.cancelled) == 1)
 
