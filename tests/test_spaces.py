@@ -4,6 +4,7 @@ import json
 
 import anyio
 import pytest
+import requests
 import responses
 
 import hfimage
@@ -17,7 +18,7 @@ from hfimage import (
     SpaceNotFoundError,
     SpaceNotRunningError,
 )
-from hfimage.testing import SIGNATURES, FakeHub, FakeSpace, Input, Signature, app_config, app_info, error, prompt_colour
+from hfimage.testing import SIGNATURES, FakeSpace, Input, Signature, app_config, app_info, error, prompt_colour
 
 from .helpers import run_hfimage
 from .test_aio import BACKENDS, AsyncAPI, SyncAPI
@@ -365,6 +366,10 @@ def test_a_hub_address_that_is_not_a_url_is_refused_naming_its_source(monkeypatc
         hfimage.generate("a cat", space=Z_IMAGE)
 
 
-def test_a_fake_hub_is_a_real_server(fake_hub):
-    assert isinstance(fake_hub, FakeHub)
+def test_a_fake_hub_answers_as_the_hub_over_http(fake_hub):
     assert fake_hub.url.startswith("http://127.0.0.1:")
+    missing = requests.get(f"{fake_hub.url}/api/spaces/owner/name", timeout=5)
+    fake_hub.add("owner/name", "http://127.0.0.1:9", stage="PAUSED")
+    record = requests.get(f"{fake_hub.url}/api/spaces/owner/name", timeout=5).json()
+    assert missing.status_code == 404
+    assert (record["host"], record["sdk"], record["runtime"]["stage"]) == ("http://127.0.0.1:9", "gradio", "PAUSED")

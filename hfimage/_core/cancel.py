@@ -1,7 +1,7 @@
 """Stopping a call from another thread, promptly, whatever it is waiting for.
 
 A blocked socket read does not notice a flag, so cancelling also tells every watch of the
-call (see ``_watch``) to shut down the sockets it is using; waits between polls are
+call (see ``hfimage._http.watch``) to shut down the sockets it is using; waits between polls are
 interruptible.
 """
 

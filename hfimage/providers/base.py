@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -46,14 +46,8 @@ class Job:
     width: int
     height: int
     seed: int | None = None
-    asked: Mapping[str, Any] = field(default_factory=dict)
-    """What the caller asked for, by input name, where the provider sends something else (a floored size)."""
     request: GenerationRequest | None = None
     """The request itself, for providers that map it onto the app's inputs only when they run."""
-
-    @property
-    def values(self) -> list[Any]:
-        return [value for _, value in self.inputs]
 
 
 class Provider(abc.ABC):
