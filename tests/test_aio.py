@@ -12,6 +12,7 @@ import pytest
 import hfimage
 import hfimage.aio
 from hfimage import Image, InvalidRequestError, Preview, Progress, ProviderError, QuotaExceededError, Status
+from hfimage._protocols.poll import PollSchedule
 from hfimage.aio._bridge import EventStream
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
 from hfimage.testing import (
@@ -271,12 +272,14 @@ def test_cancelling_while_imagelabs_waits_between_polls_is_prompt(backend):
     async def main():
         with FakeImageLabs() as server:
             server.script(FinishAfter(3600))
+            provider = ImageLabs(url=server.url)
+            provider.schedule = PollSchedule(first=30.0, step=0.0, ceiling=30.0)  # a wait that ends only if cut
             async with hfimage.aio.Client() as client:
                 started = time.monotonic()
                 with anyio.move_on_after(0.5):
-                    await client.generate("a cat", provider=ImageLabs(url=server.url))
-                # the poll wait (up to a second) ends at the cancel: no join runs out, no worker is left
-                assert time.monotonic() - started < 0.5 + 0.3
+                    await client.generate("a cat", provider=provider)
+                # the 30 s poll wait ends at the cancel: no join runs it out, no worker is left
+                assert time.monotonic() - started < 0.5 + 4
                 assert workers() == []
 
     anyio.run(main, backend=backend)
@@ -287,11 +290,13 @@ def test_cancelling_while_imagelabs_waits_between_polls_is_prompt(backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_no_hfimage_coroutine_blocks_the_event_loop(backend):
-    """No step of hfimage's coroutines holds the loop: not 5 ms of CPU, not 50 ms of wall time. The garbage
-    collector is paused while it is measured: its passes stop every thread alike, and are not hfimage's."""
+    """No step of hfimage's coroutines holds the loop: no waiting for the server (which takes a second to
+    answer), no large work (50 ms of CPU). The bounds hold on a machine many times slower; the figures
+    themselves belong to the benchmark. The garbage collector is paused while it is measured: its passes
+    stop every thread alike, and are not hfimage's."""
 
     async def main():
-        with FakeSpace(delay=0.2) as space:
+        with FakeSpace(delay=1.0) as space:  # a step that waited for the server would take a second
             provider = BlackForestLabs_Flux1Schnell(url=space.url)
             async with hfimage.aio.Client() as client:
                 timers = [StepTimer(client.generate(f"cat {i}", provider=provider)) for i in range(8)]
@@ -302,8 +307,8 @@ def test_no_hfimage_coroutine_blocks_the_event_loop(backend):
                 await streamed
         for timer in [*timers, streamed]:
             assert len(timer.steps) >= 3
-            assert timer.longest_cpu < 0.005, timer.steps
-            assert timer.longest_wall < 0.05, timer.steps
+            assert timer.longest_cpu < 0.05, timer.steps  # no step decodes or parses anything large on the loop
+            assert timer.longest_wall < 0.5, timer.steps  # no step waits for the server
 
     gc.disable()
     try:

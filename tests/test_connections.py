@@ -27,7 +27,7 @@ def test_sequential_calls_share_one_connection(space, protocol):
 
 
 @pytest.mark.parametrize("protocol", ROUTES)
-@pytest.mark.parametrize("after", [[pause(5)], [heartbeat(), pause(0.02)] * 250], ids=["silent", "chatty"])
+@pytest.mark.parametrize("after", [[pause(30)], [heartbeat(), pause(0.02)] * 1500], ids=["silent", "chatty"])
 def test_a_stream_that_goes_on_after_the_result_is_dropped_not_waited_for(protocol, after):
     with FakeSpace() as space, hfimage.Client(protocol=protocol) as client:
         space.script([space.final(1), *after], [space.final(2), *after])
@@ -37,7 +37,7 @@ def test_a_stream_that_goes_on_after_the_result_is_dropped_not_waited_for(protoc
         took = time.monotonic() - started
         connections = space.connections
     assert seeds == [1, 2]
-    assert took < 3  # not the 5 s the server keeps each stream open after the result
+    assert took < 10  # not the 30 s the server keeps each stream open after the result
     assert connections == 2  # a connection with unread bytes is closed, never reused
 
 
