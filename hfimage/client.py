@@ -39,7 +39,7 @@ from .errors import (
     without_secrets,
 )
 from .inspection import SpaceDescription, describe
-from .parameters import PARAMETERS, GenerateParams, ProviderChoice, documented
+from .parameters import PARAMETERS, GenerateParams, ProviderChoice, check_callback, check_prompts, documented
 from .providers import PROTOCOLS, PROVIDERS, Job, Provider, RunContext, Space, provider_for
 from .results import Event, Image, Preview, ZeroGPUQuota
 
@@ -488,26 +488,6 @@ def _check_timeout(timeout: object) -> float | None:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
         raise InvalidRequestError(f"timeout must be a positive number of seconds; got {timeout!r}.")
     return float(timeout)
-
-
-def check_callback(on_event: object) -> None:
-    """InvalidRequestError, before anything is sent, for an ``on_event`` that cannot be called."""
-    if on_event is not None and not callable(on_event):
-        raise InvalidRequestError(
-            f"on_event must be a function taking each event (e.g. print); got {type(on_event).__name__}."
-        )
-
-
-def check_prompts(prompts: object) -> list[str]:
-    """The prompts of a batch as a list; InvalidRequestError for one string (which would make one image per
-    character) or anything that is not an iterable of prompts."""
-    if isinstance(prompts, (str, bytes)):
-        raise InvalidRequestError(
-            "generate_many() takes a list of prompts; got one string. Pass [prompt] for one image, or use generate()."
-        )
-    if not isinstance(prompts, Iterable):
-        raise InvalidRequestError(f"generate_many() takes a list of prompts; got {type(prompts).__name__}.")
-    return list(prompts)
 
 
 def final_image(events: Iterable[Event], on_event: EventCallback | None = None) -> Image:

@@ -1,13 +1,15 @@
-"""The keyword parameters every generation call takes, declared once: their types, their help, and
-the signature ``help()`` and editors show for each function that takes them."""
+"""The keyword parameters every generation call takes, declared once: their types, their help, the
+signature ``help()`` and editors show for each function that takes them, and the checks of the
+arguments that travel beside them (``on_event``, a batch's prompts)."""
 
 from __future__ import annotations
 
 import inspect
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypedDict, TypeVar, get_type_hints
 
+from .errors import InvalidRequestError
 from .providers import Provider
 
 ProviderChoice = str | Provider | Sequence[str | Provider]
@@ -57,19 +59,41 @@ other failures are typed hfimage errors (see ``hfimage.errors``).
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 
+_NAMED = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    for name, annotation in get_type_hints(GenerateParams).items()
+]
+"""The parameters as a signature shows them, worked out once for every function ``documented`` marks."""
+
 
 def documented(function: Function) -> Function:
     """``function`` with the generation parameters in its signature (in place of ``**params``) and
     their help in its docstring, so that ``help()`` and editors show them."""
     signature = inspect.signature(function)
     kept = [parameter for parameter in signature.parameters.values() if parameter.kind is not parameter.VAR_KEYWORD]
-    named = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
-        for name, annotation in get_type_hints(GenerateParams).items()
-    ]
-    function.__signature__ = signature.replace(parameters=[*kept, *named])  # type: ignore[attr-defined]
+    function.__signature__ = signature.replace(parameters=[*kept, *_NAMED])  # type: ignore[attr-defined]
     doc = function.__doc__ or ""
     lines = [line for line in doc.splitlines()[1:] if line.strip()]
     indent = min((len(line) - len(line.lstrip()) for line in lines), default=0) * " "
     function.__doc__ = doc.rstrip() + "\n" + textwrap.indent(PARAMETERS_HELP, indent)
     return function
+
+
+def check_callback(on_event: object) -> None:
+    """InvalidRequestError, before anything is sent, for an ``on_event`` that cannot be called."""
+    if on_event is not None and not callable(on_event):
+        raise InvalidRequestError(
+            f"on_event must be a function taking each event (e.g. print); got {type(on_event).__name__}."
+        )
+
+
+def check_prompts(prompts: object) -> list[str]:
+    """The prompts of a batch as a list; InvalidRequestError for one string (which would make one image per
+    character) or anything that is not an iterable of prompts."""
+    if isinstance(prompts, (str, bytes)):
+        raise InvalidRequestError(
+            "generate_many() takes a list of prompts; got one string. Pass [prompt] for one image, or use generate()."
+        )
+    if not isinstance(prompts, Iterable):
+        raise InvalidRequestError(f"generate_many() takes a list of prompts; got {type(prompts).__name__}.")
+    return list(prompts)

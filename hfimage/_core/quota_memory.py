@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import threading
 import time
@@ -16,7 +15,7 @@ from typing import Any
 
 from ..errors import QuotaExceededError
 from .disk_cache import cache_folder, private_folder, write_atomically
-from .server_data import MAX_WAIT_SECONDS
+from .server_data import MAX_WAIT_SECONDS, finite_number
 
 DEFAULT_COOLDOWN = 300.0
 """Seconds to skip a provider whose quota error named no retry time."""
@@ -65,7 +64,7 @@ class QuotaMemory:
         self._rests: dict[str, Rest] = self._read()
 
     def remember(self, key: str, error: QuotaExceededError) -> None:
-        wait = _seconds(error.retry_after)
+        wait = finite_number(error.retry_after)
         wait = DEFAULT_COOLDOWN if wait is None else min(max(wait, 0.0), MAX_REST)
         with self._lock:
             self._rests[key] = Rest(self._clock() + wait, wait)
@@ -147,19 +146,10 @@ def _rest(saved: Any) -> Rest | None:
     """A rest as the file keeps it, or None for anything else."""
     if not isinstance(saved, dict):
         return None
-    until, wait = _seconds(saved.get("until")), _seconds(saved.get("wait"))
+    until, wait = finite_number(saved.get("until")), finite_number(saved.get("wait"))
     if until is None or wait is None or not 0 < wait <= MAX_REST:
         return None
     return Rest(until, wait)
-
-
-def _seconds(value: Any) -> float | None:
-    """A finite number of seconds, or None (for huge integers, infinities and NaN too)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if isinstance(value, int) and abs(value) > 2**53:
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 def zerogpu_key(token: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from typing import Any
 
 from ..errors import ProtocolError
@@ -18,6 +19,17 @@ from .translating import translating
 
 MAX_WAIT_SECONDS = 7 * 24 * 3600.0
 """The longest wait a server may announce (retry after...); a longer one is read as this long."""
+
+
+def finite_number(value: Any) -> float | None:
+    """A number a server or a state file sent, as a finite float; None for anything else (booleans,
+    strings, infinities, NaN, integers too large to be a float exactly)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int) and abs(value) > 2**53:
+        return None
+    return float(value) if math.isfinite(value) else None
+
 
 SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
 """What reading data of an unexpected shape raises in Python."""

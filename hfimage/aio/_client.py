@@ -17,10 +17,10 @@ from .._core.cancel import Cancellation
 from .._core.lazy import Lazy
 from .._http.transport import POOL_SIZE
 from ..client import Client as SyncClient
-from ..client import FinalImage, check_callback, check_prompts
+from ..client import FinalImage
 from ..errors import HFImageError
 from ..inspection import SpaceDescription
-from ..parameters import GenerateParams, documented
+from ..parameters import GenerateParams, check_callback, check_prompts, documented
 from ..providers import Provider
 from ..results import Event, Image, Preview, ZeroGPUQuota
 from ._bridge import EventStream

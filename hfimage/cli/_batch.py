@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import sys
 from pathlib import Path
+from typing import TypeGuard
 
 from .._core.batch import run_many
 from .._core.cancel import Cancellation
@@ -28,7 +29,7 @@ UNREACHABLE = frozenset({"name", "refused", "proxy"})
 """Network failures that will not pass by themselves: no name, nothing listening, a proxy that refuses."""
 
 
-def hopeless(outcome: object) -> bool:
+def hopeless(outcome: object) -> TypeGuard[HFImageError]:
     """Whether every later prompt would meet this failure too (offline, nothing listening, every provider
     resting): it stops a batch, and is said once."""
     if isinstance(outcome, (NoProviderReachableError, AllProvidersOutOfQuotaError)):
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             return image.save(folder / stem_for(todo[index]), parents=True)  # the folder was checked first
 
         def finished(index: int, outcome: Path | HFImageError) -> None:
-            if isinstance(outcome, HFImageError) and hopeless(outcome):
+            if hopeless(outcome):
                 raise outcome  # no prompt can fare better: stop the batch, and say why once
             tally["failed" if isinstance(outcome, HFImageError) else "saved"] += 1
             count = tally["saved"] + tally["failed"]

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     params = generation_params(args)  # checks the options before any path is looked at
     to_stdout = args.output == STDOUT
     if to_stdout:
-        check_stdout(json=args.json)
+        check_stdout(as_json=args.json)
     output = STDOUT if to_stdout else output_path(args.output, parents=args.parents)
     preview_folder = (
         output_folder(args.previews, parents=args.parents, option="--previews", purpose="--previews")
@@ -80,10 +80,10 @@ def read_prompt(given: str) -> str:
         ) from None
 
 
-def check_stdout(*, json: bool) -> None:
+def check_stdout(*, as_json: bool) -> None:
     """``-o -`` writes the image to standard output: not with ``--json``, which prints there too, and not
     to a terminal, which would show binary noise. Raises InvalidRequestError."""
-    if json:
+    if as_json:
         raise InvalidRequestError("-o - writes the image to standard output, where --json prints too: use one.")
     if sys.stdout.isatty():
         raise InvalidRequestError(

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from .._core.spelling import command_line_words
@@ -15,13 +15,13 @@ from ._codes import EXIT_BUG, EXIT_INVALID, EXIT_OK, exit_code
 from ._parsers import COMMANDS, parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(arguments: list[str]) -> int:
     """Run the command line; every failure is one line on stderr (and, with --json, an object on stdout)."""
     with command_line_words():
-        return _main(list(sys.argv[1:] if argv is None else argv))
+        return _run(arguments)
 
 
-def _main(arguments: list[str]) -> int:
+def _run(arguments: list[str]) -> int:
     whole = parser()
     if not arguments:
         whole.print_help()

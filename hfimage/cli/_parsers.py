@@ -44,13 +44,20 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _command(commands: Any, name: str, run: str, **texts: str) -> argparse.ArgumentParser:
+    """A command that runs ``run`` (``module:function``), its help with the exit codes and the token's source."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, epilog=EPILOG, formatter_class=HelpFormatter, **texts)
+    parser.set_defaults(run=run)
+    return parser
+
+
 def _generate(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = _command(
+        commands,
         "generate",
+        "_generate:run",
         help="generate an image (the default command)",
         description="Generate an image and save it. `hfimage PROMPT` is short for `hfimage generate PROMPT`.",
-        epilog=EPILOG,
-        formatter_class=HelpFormatter,
     )
     parser.add_argument("prompt", help="what the image should show; '-' reads it from standard input")
     parser.add_argument(
@@ -62,35 +69,33 @@ def _generate(commands: Any) -> None:
     parser.add_argument("--previews", metavar="DIR", help="also keep each preview, in this folder")
     parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     generation_options(parser)
-    parser.set_defaults(run="_generate:run")
 
 
 def _batch(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = _command(
+        commands,
         "batch",
+        "_batch:run",
         help="generate one image per line of a file",
         description="Generate one image per prompt (one per line; blank lines and lines starting with # are "
         "skipped, and a prompt given twice is made once). Each image is saved as DIR/<prompt>-<hash>.<type>; "
         "prompts whose file is already there are skipped, so an interrupted batch can be run again to finish it.",
-        epilog=EPILOG,
-        formatter_class=HelpFormatter,
     )
     parser.add_argument("prompts", help="file of prompts, one per line; '-' reads standard input")
     parser.add_argument("-o", "--output", default=".", help="folder for the images (default: the current one)")
     parser.add_argument("-c", "--concurrency", type=int, default=4, help="images made at once (default 4)")
     generation_options(parser)
-    parser.set_defaults(run="_batch:run")
 
 
 def _inspect(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = _command(
+        commands,
         "inspect",
+        "_inspect:run",
         help="show how hfimage would drive a Gradio space",
         description="Read a Gradio space's description (no job is run) and show the endpoint hfimage would "
         "call, each of the app's inputs with its type, default and limits or choices, and which hfimage "
         "parameter feeds it; then which parameters it takes and which it cannot.",
-        epilog=EPILOG,
-        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "space", help="a space id (owner/name), a space's URL, a built-in provider's name, or a model's name"
@@ -98,7 +103,6 @@ def _inspect(commands: Any) -> None:
     parser.add_argument("--endpoint", help="describe this API endpoint instead of the one hfimage would choose")
     parser.add_argument("--timeout", type=seconds, help="give up after this many seconds (default: 30)")
     parser.add_argument("--json", action="store_true", help="print the description as JSON on stdout")
-    parser.set_defaults(run="_inspect:run")
 
 
 def _providers(commands: Any) -> None:

@@ -8,14 +8,13 @@ Read from the app's ``/config`` (layout, limits, defaults) and, where names are 
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from ..._core.server_data import reading
+from ..._core.server_data import finite_number, reading
 from ..._http.urls import file_path_problem, server_id, server_url
 from ...errors import ProtocolError
 
@@ -202,12 +201,12 @@ def _input_spec(component: Any) -> InputSpec:
     skip = component.get("skip_api")
     return InputSpec(
         component=kind,
-        minimum=_number(props.get("minimum")),
-        maximum=_number(props.get("maximum")),
+        minimum=finite_number(props.get("minimum")),
+        maximum=finite_number(props.get("maximum")),
         label=label if isinstance(label, str) else None,
         default=props.get("value"),
         has_default=props.get("value") is not None,
-        step=_number(props.get("step")),
+        step=finite_number(props.get("step")),
         choices=_choices(props.get("choices")),
         hidden=skip if isinstance(skip, bool) else kind in HIDDEN_COMPONENTS,
     )
@@ -218,9 +217,3 @@ def _choices(choices: Any) -> tuple[Any, ...] | None:
     if not isinstance(choices, list):
         return None
     return tuple(choice[1] if isinstance(choice, list) and len(choice) == 2 else choice for choice in choices)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
