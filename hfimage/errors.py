@@ -37,22 +37,15 @@ boundaries intact.
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._secrets import without_secrets
+
 _OS_FIELDS = ("errno", "strerror", "filename")
 MESSAGE_CHARS = 6000
 """The longest message an error keeps; what servers send is cut much shorter where it is quoted."""
-_USER_INFO = re.compile(r"(?<=://)[^/?#@\s]+@")
-_HF_TOKEN = re.compile(r"\bhf_[A-Za-z0-9]{20,}")
-
-
-def without_secrets(text: str) -> str:
-    """``text`` with the user info of any URL in it (``user:password@``) and anything shaped like a
-    Hugging Face token masked: what no message, log line or repr may show."""
-    return _HF_TOKEN.sub("hf_***", _USER_INFO.sub("***@", text))
 
 
 def _bounded(message: str) -> str:
@@ -272,24 +265,6 @@ class AllProvidersFailedError(HFImageError):
         super().__init__(message)
         self.attempts = tuple(attempts)
 
-    @staticmethod
-    def from_attempts(attempts: Sequence[Attempt]) -> AllProvidersFailedError:
-        """The error for a call whose providers all failed: one that is also the common cause, if any."""
-        errors = [attempt.error for attempt in attempts]
-        causes = _causes(attempts)
-        if all(isinstance(error, ConnectionError) for error in errors):
-            reasons = {getattr(error, "reason", None) for error in errors}
-            reason = reasons.pop() if len(reasons) == 1 else None
-            if reason in NETWORK_REASONS:
-                _, what, advice = NETWORK_REASONS[reason]
-                names = ", ".join(dict.fromkeys(attempt.provider for attempt in attempts))
-                message = f"No provider could be reached ({names}): {what}. {advice}"
-                return NoProviderReachableError(message, attempts=attempts, reason=reason)
-            return NoProviderReachableError(f"No provider could be reached. {causes}", attempts=attempts)
-        if all(isinstance(error, QuotaExceededError) for error in errors):
-            return AllProvidersOutOfQuotaError(f"Every provider is out of GPU quota. {causes}", attempts=attempts)
-        return AllProvidersFailedError(f"All {len(attempts)} providers failed. {causes}", attempts=attempts)
-
 
 class NoProviderReachableError(AllProvidersFailedError, ConnectionError):
     """Every provider failed on the network; most often there is no internet connection.
@@ -313,25 +288,6 @@ class AllProvidersOutOfQuotaError(AllProvidersFailedError, QuotaExceededError):
         known = [wait for wait in waits if wait is not None]
         self.retry_after = min(known) if known else None
         self.shared = all(getattr(a.error, "shared", False) for a in self.attempts)
-
-
-def _causes(attempts: Sequence[Attempt]) -> str:
-    """Each attempt's error, labelled with its provider; what several providers met alike is said once,
-    naming them all (five ZeroGPU spaces resting for one quota make one clause, not five)."""
-    alike: dict[str, list[Attempt]] = {}
-    for attempt in attempts:
-        message = str(attempt.error)
-        body = message.removeprefix(attempt.provider).removeprefix(":").strip()
-        alike.setdefault(body if message.startswith(attempt.provider) else message, []).append(attempt)
-    return "; ".join(
-        _labelled(group[0]) if len(group) == 1 else f"{', '.join(dict.fromkeys(a.provider for a in group))}: {body}"
-        for body, group in alike.items()
-    )
-
-
-def _labelled(attempt: Attempt) -> str:
-    message = str(attempt.error)
-    return message if message.startswith(attempt.provider) else f"{attempt.provider}: {message}"
 
 
 __all__ = [

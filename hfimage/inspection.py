@@ -11,9 +11,9 @@ from typing import Any
 
 from ._core.request import GENERATION_PARAMETERS
 from ._core.text import number
+from ._protocols.gradio.app import App
 from ._protocols.gradio.binding import Binding, Slot
 from ._protocols.gradio.queue import offers_queue
-from ._protocols.gradio.space import SpaceInfo
 
 FED_BY = {
     "prompt": "prompt",
@@ -99,7 +99,7 @@ class SpaceDescription:
         return "\n".join(lines)
 
 
-def describe(name: str, space: SpaceInfo, binding: Binding, fixed: frozenset[str]) -> SpaceDescription:
+def description_of(name: str, space: App, binding: Binding, defaults: frozenset[str]) -> SpaceDescription:
     """The description of ``binding``'s endpoint on ``space``, as ``inspect()`` returns it."""
     takes = binding.takes
     return SpaceDescription(
@@ -108,7 +108,7 @@ def describe(name: str, space: SpaceInfo, binding: Binding, fixed: frozenset[str
         gradio_version=space.version,
         endpoint="/" + binding.api_name,
         route="queue" if offers_queue(space, binding.endpoint) else "call",
-        inputs=tuple(_input(slot, fixed) for slot in binding.slots if not slot.spec.hidden),
+        inputs=tuple(_input(slot, defaults) for slot in binding.slots if not slot.spec.hidden),
         takes=takes,
         cannot_take=tuple(name for name in GENERATION_PARAMETERS if name not in takes),
         outputs=binding.endpoint.outputs,
@@ -116,7 +116,7 @@ def describe(name: str, space: SpaceInfo, binding: Binding, fixed: frozenset[str
     )
 
 
-def _input(slot: Slot, fixed: frozenset[str]) -> InputDescription:
+def _input(slot: Slot, defaults: frozenset[str]) -> InputDescription:
     spec = slot.spec
     return InputDescription(
         name=spec.name,
@@ -127,7 +127,7 @@ def _input(slot: Slot, fixed: frozenset[str]) -> InputDescription:
         step=spec.step,
         choices=spec.choices,
         fed_by=FED_BY.get(slot.role or ""),
-        fixed=spec.name in fixed,
+        fixed=spec.name in defaults,
         problem=slot.problem,
     )
 

@@ -21,7 +21,7 @@ from ._core.convert import convert_for_name, pillow, suffix_problem
 from ._core.imagetype import sniff
 from ._core.text import slug
 from ._core.translating import translating
-from ._http.download import ImageSource
+from ._http.call import ImageSource
 from .errors import (
     Attempt,
     BrokenImageError,
@@ -242,6 +242,12 @@ class Image(_Picture):
     """Seconds the call took, every attempt included."""
     attempts: tuple[Attempt, ...] = ()
     """Every provider tried, in order; failed ones carry their error, the last one none."""
+
+
+def content_of(picture: Preview | Image, cancellation: Cancellation | None = None) -> bytes:
+    """``picture.content``, whose download ``cancellation`` can stop from another thread (what
+    ``hfimage.aio.download`` needs)."""
+    return picture._fetch(cancellation)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from hfimage._core.lazy import reset_default_clients
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
-from hfimage.testing.plugin import fresh_default_clients
 
 from .apps.launch import GradioServers, start, stop
 
@@ -131,16 +131,18 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests see HF_TOKEN only where they set it, and never reach the real Hub: space ids resolve through
     a Hub that is not there unless a test points HF_ENDPOINT at a fake one, and no token file of this
     machine is read. Each test starts with new default clients and an empty disk cache, so no quota
     one test spent rests the providers of the next, and no app one test described stands for
     another at the same port."""
-    fresh_default_clients(monkeypatch)
+    reset_default_clients()
     for variable in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HUB_DISABLE_IMPLICIT_TOKEN"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf-home")))  # no token saved by `hf auth login`
     monkeypatch.setenv("HF_ENDPOINT", NOWHERE)
     monkeypatch.delenv("HFIMAGE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    reset_default_clients()

@@ -12,8 +12,8 @@ import pytest
 import hfimage
 import hfimage.aio
 from hfimage import Image, InvalidRequestError, Preview, Progress, ProviderError, QuotaExceededError, Status
+from hfimage._async.stream import EventStream
 from hfimage._protocols.poll import PollSchedule
-from hfimage.aio._bridge import EventStream
 from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Voodoohop_Flux1Schnell
 from hfimage.testing import (
     FakeImageLabs,

@@ -11,7 +11,7 @@ import hfimage.aio
 from hfimage._core.request import _CHECKS, GENERATION_PARAMETERS, build_request
 from hfimage.cli._options import generation_params
 from hfimage.cli._parsers import generation_options
-from hfimage.client import PARAMETERS
+from hfimage.parameters import PARAMETERS
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, error
 

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 from hfimage import InvalidRequestError
 from hfimage._core.request import build_request
 from hfimage._protocols.gradio.api_info import with_names
-from hfimage._protocols.gradio.binding import choose, fill
-from hfimage._protocols.gradio.space import parse_config
+from hfimage._protocols.gradio.app import parse_config
+from hfimage._protocols.gradio.binding import choose
+from hfimage._protocols.gradio.filling import fill
 from hfimage.errors import HFImageError
 from hfimage.testing import SIGNATURES, Input, Signature, app_config, app_info
 
@@ -87,9 +88,9 @@ def app(*inputs, api_name="infer", outputs=("image", "number")):
     return with_names(parse_config(ROOT, app_config(signature)), app_info(signature), "P")
 
 
-def send(space, who="P", endpoint=None, fixed=None, **params):
-    binding = choose(space, who, endpoint, fixed or {})
-    filled = fill(binding, build_request("a cat", **params), who, fixed=fixed or {})
+def send(space, provider="P", endpoint=None, defaults=None, **params):
+    binding = choose(space, provider, endpoint, defaults or {})
+    filled = fill(binding, build_request("a cat", **params), provider, defaults=defaults or {})
     return binding, filled, filled.named(binding)
 
 
@@ -211,7 +212,7 @@ def test_settings_apply_where_the_caller_is_silent_and_the_caller_wins():
 
 
 def test_defaults_set_inputs_by_the_apps_own_names():
-    _, _, sent = send(app(*SIGNATURES["Tongyi-MAI/Z-Image-Turbo"].inputs, api_name="generate"), fixed={"shift": 5})
+    _, _, sent = send(app(*SIGNATURES["Tongyi-MAI/Z-Image-Turbo"].inputs, api_name="generate"), defaults={"shift": 5})
     assert sent["shift"] == 5
 
 
@@ -223,7 +224,7 @@ def test_an_optional_image_input_is_sent_empty():
 
 def test_a_parameter_the_app_has_no_input_for_is_refused_naming_its_inputs():
     with pytest.raises(InvalidRequestError) as caught:
-        send(app(*SIGNATURES["black-forest-labs/FLUX.1-dev"].inputs), who="FLUX.1-dev", negative_prompt="dogs")
+        send(app(*SIGNATURES["black-forest-labs/FLUX.1-dev"].inputs), provider="FLUX.1-dev", negative_prompt="dogs")
     assert str(caught.value) == (
         "FLUX.1-dev has no input for negative_prompt: /infer takes prompt (textbox), seed (slider), randomize_seed "
         "(checkbox), width (slider), height (slider), guidance_scale (slider), num_inference_steps (slider). "
@@ -234,9 +235,9 @@ def test_a_parameter_the_app_has_no_input_for_is_refused_naming_its_inputs():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"width": 128}, "P accepts width from 256 to 2048; got 128."),
-        ({"steps": 51}, "P accepts num_inference_steps from 1 to 50; got 51."),
-        ({"seed": 2**31}, "P accepts seed from 0 to 2147483647; got 2147483648."),
+        ({"width": 128}, "P takes width from 256 to 2048; got 128."),
+        ({"steps": 51}, "P takes num_inference_steps from 1 to 50; got 51."),
+        ({"seed": 2**31}, "P takes seed from 0 to 2147483647; got 2147483648."),
     ],
 )
 def test_values_outside_the_apps_limits_are_refused_before_sending(params, message):
@@ -247,13 +248,13 @@ def test_values_outside_the_apps_limits_are_refused_before_sending(params, messa
 
 def test_a_fixed_value_outside_the_apps_choices_is_refused():
     space = app(*SIGNATURES["Qwen/Qwen-Image"].inputs)
-    with pytest.raises(InvalidRequestError, match=r"P accepts aspect_ratio among '1:1', '16:9'.*; got '5:1'"):
-        send(space, fixed={"aspect_ratio": "5:1"})
+    with pytest.raises(InvalidRequestError, match=r"P takes aspect_ratio among '1:1', '16:9'.*; got '5:1'"):
+        send(space, defaults={"aspect_ratio": "5:1"})
 
 
 def test_defaults_naming_an_input_the_app_does_not_have_are_refused():
     with pytest.raises(InvalidRequestError, match="defaults= names 'shfit', but /generate has no such input"):
-        send(app(*SIGNATURES["Tongyi-MAI/Z-Image-Turbo"].inputs, api_name="generate"), fixed={"shfit": 5})
+        send(app(*SIGNATURES["Tongyi-MAI/Z-Image-Turbo"].inputs, api_name="generate"), defaults={"shfit": 5})
 
 
 def test_an_endpoint_that_needs_an_input_image_is_not_chosen_and_is_refused_when_named():

@@ -98,7 +98,7 @@ def test_input_outside_the_spaces_limits_is_refused_without_posting_or_falling_b
     providers = [BlackForestLabs_Flux1Schnell(url=fake_space.url), Voodoohop_Flux1Schnell(url=second_space.url)]
     with (
         hfimage.Client() as client,
-        pytest.raises(InvalidRequestError, match="accepts width from 256 to 2048; got 128"),
+        pytest.raises(InvalidRequestError, match="takes width from 256 to 2048; got 128"),
     ):
         client.generate("a cat", provider=providers, width=128)
     assert [request.path for request in fake_space.requests] == ["/config"]

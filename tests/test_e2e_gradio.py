@@ -121,7 +121,7 @@ def test_fallback_reaches_a_space_that_can_serve(gradio, client):
 
 
 def test_the_spaces_own_limits_are_checked_before_sending(gradio, client):
-    with pytest.raises(hfimage.InvalidRequestError, match="accepts width from 256 to 2048; got 64"):
+    with pytest.raises(hfimage.InvalidRequestError, match="takes width from 256 to 2048; got 64"):
         client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["flux"]), width=64)
 
 

@@ -19,7 +19,7 @@ import hfimage
 import hfimage.aio
 from hfimage import cli
 from hfimage.cli import _display
-from hfimage.client import PARAMETERS
+from hfimage.parameters import PARAMETERS
 from hfimage.testing import FakeSpace, Fault, Reply, error, progress, prompt_colour, solid_png
 
 from .helpers import run_hfimage

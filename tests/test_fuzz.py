@@ -12,20 +12,21 @@ from hfimage._core.request import build_request
 from hfimage._core.text import plain
 from hfimage._http.sse import sse_events
 from hfimage._protocols.gradio.api_info import with_names
+from hfimage._protocols.gradio.app import App, parse_config
 from hfimage._protocols.gradio.app_errors import app_error
-from hfimage._protocols.gradio.binding import choose, fill
+from hfimage._protocols.gradio.binding import choose
 from hfimage._protocols.gradio.call import _read_events
 from hfimage._protocols.gradio.diff import apply_diff
+from hfimage._protocols.gradio.filling import fill
 from hfimage._protocols.gradio.outputs import image_and_seed
 from hfimage._protocols.gradio.queue import _follow
-from hfimage._protocols.gradio.space import SpaceInfo, parse_config
 from hfimage._protocols.gradio.zerogpu import retry_after as quota_retry_after
 from hfimage._protocols.imagelabs import read_progress
 from hfimage._protocols.output import Output
 
 from .helpers import file_data, sse
 
-SPACE = SpaceInfo("http://127.0.0.1:9", "/gradio_api")
+SPACE = App("http://127.0.0.1:9", "/gradio_api")
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(

@@ -1,9 +1,9 @@
 import pytest
 
 from hfimage import ProtocolError, ProviderError, QuotaExceededError
+from hfimage._protocols.gradio.app import App, parse_config
 from hfimage._protocols.gradio.app_errors import app_error
 from hfimage._protocols.gradio.outputs import image_and_seed
-from hfimage._protocols.gradio.space import SpaceInfo, parse_config
 from hfimage.testing import FLUX_INPUTS, GRADIO_4, GRADIO_6, FakeSpace
 
 ROOT = "http://127.0.0.1:9"
@@ -57,7 +57,7 @@ def test_hostile_config_fields_are_ignored_not_fatal():
 
 
 def test_the_image_url_is_built_from_the_path_not_the_servers_url():
-    space = SpaceInfo(ROOT, "/gradio_api")
+    space = App(ROOT, "/gradio_api")
     file_data = {
         "path": "/tmp/gradio/a b/image.webp",
         "url": "http://wrong.invalid/c/file=x",
@@ -80,7 +80,7 @@ def test_the_image_url_is_built_from_the_path_not_the_servers_url():
     ],
 )
 def test_outputs_give_an_image_and_the_seed_after_it(outputs, expected):
-    assert image_and_seed(outputs, SpaceInfo(ROOT, ""), "P") == expected
+    assert image_and_seed(outputs, App(ROOT, ""), "P") == expected
 
 
 def test_an_error_without_text_says_so_and_hints_at_quota():

@@ -117,7 +117,7 @@ def test_size_errors_quote_what_was_typed_and_size_excludes_aspect(tmp_path):
     with FakeSpace() as space:
         small = run_cli("a cat", "--size", "100x300", "--url", space.url, cwd=tmp_path)
         both = run_cli("a cat", "--size", "1024x768", "--aspect", "16:9", "--url", space.url, cwd=tmp_path)
-    assert one_line_error(small).endswith("accepts width from 256 to 2048; got 100.")
+    assert one_line_error(small).endswith("takes width from 256 to 2048; got 100.")
     assert one_line_error(both) == (
         "hfimage: error: Give --size or --aspect, not both: --size sets the exact size, --aspect picks one for a ratio."
     )
@@ -177,7 +177,7 @@ def test_every_help_is_wrapped_to_the_terminal(tmp_path, command):
 
 @pytest.fixture
 def closed_ports(monkeypatch):
-    """Every built-in provider at a closed port on 127.0.0.1: nothing accepts the connection."""
+    """Every built-in provider at a closed port on 127.0.0.1: nothing takes the connection."""
     for cls in (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell, StabilityAI_SD35Large, ImageLabs):
         monkeypatch.setattr(cls, "default_url", "http://127.0.0.1:9")
 

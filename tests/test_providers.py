@@ -4,7 +4,7 @@ import hfimage
 from hfimage import InvalidRequestError
 from hfimage._core.request import build_request
 from hfimage._protocols.gradio.api_info import with_names
-from hfimage._protocols.gradio.space import parse_config
+from hfimage._protocols.gradio.app import named_by, parse_config
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from hfimage.testing import SIGNATURES, app_config
 
@@ -38,7 +38,7 @@ def test_sd35_takes_every_parameter():
 
 
 def test_sd35_refuses_a_table_size_outside_the_apps_limits():
-    with pytest.raises(InvalidRequestError, match="StabilityAI_SD35Large accepts height from 512 to 1440; got 440"):
+    with pytest.raises(InvalidRequestError, match="StabilityAI_SD35Large takes height from 512 to 1440; got 440"):
         mapped(StabilityAI_SD35Large(), SD35, aspect_ratio="21:9")
 
 
@@ -75,7 +75,7 @@ def test_flux_floors_sizes_to_a_multiple_of_8(width, height, sent):
 
 
 def test_flux_refuses_a_size_below_the_apps_limit_quoting_what_was_asked():
-    with pytest.raises(InvalidRequestError, match="accepts height from 256 to 2048; got 7"):
+    with pytest.raises(InvalidRequestError, match="takes height from 256 to 2048; got 7"):
         mapped(BlackForestLabs_Flux1Schnell(), FLUX, width=300, height=7)
 
 
@@ -98,9 +98,10 @@ def test_flux_refuses_parameters_it_does_not_take(param, value):
 
 def test_a_built_in_provider_reads_the_apps_names_when_its_config_no_longer_matches_its_signature():
     space = parse_config(ROOT, app_config(SD35))
-    assert BlackForestLabs_Flux1Schnell()._signed(space) is None
+    target = BlackForestLabs_Flux1Schnell().target
+    assert named_by(space, target.signature, target.endpoint) is None
     named = with_names(space, {"named_endpoints": {}}, "P")
-    assert BlackForestLabs_Flux1Schnell()._signed(named) is named
+    assert named_by(named, target.signature, target.endpoint) is named
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com", "http://", "file:///etc/passwd"])

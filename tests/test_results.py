@@ -139,7 +139,8 @@ def test_a_download_that_is_not_an_image_is_refused_and_leaves_no_file(tmp_path)
 
 def test_a_download_stops_at_the_size_limit(fake_space):
     from hfimage._core.deadline import Deadline
-    from hfimage._http.transport import Channel, Transport
+    from hfimage._http.channel import Channel
+    from hfimage._http.transport import Transport
 
     outputs = fake_space.image(1)
     fake_space.files[outputs[0]["path"]] = solid_png(8, 8, RED) + b"\x00" * 5000

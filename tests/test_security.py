@@ -45,8 +45,8 @@ def test_a_redirect_to_a_local_file_is_never_followed(fake_space):
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x.png", "data:image/png;base64,AAAA"])
 def test_downloads_refuse_anything_but_http(url):
     from hfimage._core.deadline import Deadline
+    from hfimage._http.channel import Channel
     from hfimage._http.download import download
-    from hfimage._http.transport import Channel
 
     with pytest.raises(hfimage.ProtocolError, match="will not fetch"):
         download(Channel(Transport(), Deadline(5), "P"), url, None)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ SLEEPING = Reply(503, "<!DOCTYPE html><html><body>This Space is sleeping. Waking
 
 @pytest.fixture(autouse=True)
 def quick_wake(monkeypatch):
-    monkeypatch.setattr("hfimage.providers.space.WAKE_POLL_SECONDS", 0.2)
+    monkeypatch.setattr("hfimage._protocols.gradio.finding.WAKE_POLL_SECONDS", 0.2)
 
 
 def wake_after(space, seconds):

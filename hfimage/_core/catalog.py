@@ -1,37 +1,16 @@
 """Models, their aliases, and the spaces that serve each, in fallback order: data, not code.
 
 A model's providers are built-in provider names (``BlackForestLabs_Flux1Schnell``) or space
-ids (``Tongyi-MAI/Z-Image-Turbo``), which hfimage drives through the app's own description.
-``KNOWN_SPACES`` adds what an app does not say about itself: settings that differ from its
-defaults, the pixels behind size choices that name only a ratio, and which of ``generate()``'s
-parameters it takes, so a request can be checked before anything is sent.
+ids (``Tongyi-MAI/Z-Image-Turbo``), which hfimage drives through the app's own description and
+what ``spaces.SPACES`` adds to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from ..errors import InvalidRequestError
 from .spelling import advice
-
-SIZES = frozenset({"width", "height", "aspect_ratio"})
-
-
-@dataclass(frozen=True)
-class KnownSpace:
-    """What hfimage knows of a space beyond its app's own description."""
-
-    id: str
-    takes: frozenset[str]
-    """``generate()``'s parameters it takes."""
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    """hfimage parameters (``steps``, ``guidance_scale``...) to use where the caller gives none."""
-    sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    """Width and height behind each size choice whose label names only a ratio."""
-    zerogpu: bool = True
-    """Whether it runs on ZeroGPU (each of these did in 2026)."""
 
 
 @dataclass(frozen=True)
@@ -42,33 +21,6 @@ class ModelInfo:
     aliases: tuple[str, ...]
     providers: tuple[str, ...]
 
-
-KNOWN_SPACES: dict[str, KnownSpace] = {
-    space.id: space
-    for space in (
-        KnownSpace("black-forest-labs/FLUX.1-dev", SIZES | {"steps", "guidance_scale", "seed"}),
-        KnownSpace(
-            "stabilityai/stable-diffusion-3.5-large-turbo",
-            SIZES | {"negative_prompt", "steps", "guidance_scale", "seed"},
-            settings={"steps": 4, "guidance_scale": 0.0},
-        ),
-        KnownSpace("Tongyi-MAI/Z-Image-Turbo", SIZES | {"steps", "seed"}),
-        KnownSpace("mrfakename/Z-Image-Turbo", SIZES | {"steps", "seed"}),
-        KnownSpace(
-            "Qwen/Qwen-Image",
-            SIZES | {"steps", "guidance_scale", "seed"},
-            sizes={
-                "1:1": (1328, 1328),
-                "16:9": (1664, 928),
-                "9:16": (928, 1664),
-                "4:3": (1472, 1140),
-                "3:4": (1140, 1472),
-                "3:2": (1584, 1056),
-                "2:3": (1056, 1584),
-            },
-        ),
-    )
-}
 
 CATALOG: tuple[ModelInfo, ...] = (
     ModelInfo("flux", ("flux-schnell",), ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
-"""The file extension of each image type hfimage accepts."""
+"""The file extension of each image type hfimage takes."""
 
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -35,23 +35,23 @@ SHAPE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, Rec
 """What reading data of an unexpected shape raises in Python."""
 
 
-def parse_json(text: str, who: str, **facts: Any) -> Any:
+def parse_json(text: str, sender: str, **facts: Any) -> Any:
     """The value of a JSON text, or ProtocolError (broken JSON, or nesting deeper than Python parses)
-    naming ``who`` and carrying ``facts`` (``provider`` defaults to ``who``)."""
+    naming ``sender`` and carrying ``facts`` (its ``provider`` defaults to ``sender``)."""
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
-        message = f"{who} answered with something that is not JSON: {excerpt(text)!r}"
-        raise ProtocolError(message, **{"provider": who, **facts}) from exc
+        message = f"{sender} answered with something that is not JSON: {excerpt(text)!r}"
+        raise ProtocolError(message, **{"provider": sender, **facts}) from exc
 
 
-def reading(who: str, what: str) -> contextlib.AbstractContextManager[None]:
+def reading(provider: str, what: str) -> contextlib.AbstractContextManager[None]:
     """Inside, an answer of a shape hfimage does not expect becomes a ProtocolError about ``what``."""
     return translating(
         SHAPE_ERRORS,
         lambda exc: ProtocolError(
-            f"{who} sent {what} that hfimage cannot read ({type(exc).__name__}). "
+            f"{provider} sent {what} that hfimage cannot read ({type(exc).__name__}). "
             "The server is not speaking a protocol hfimage knows: try again, or use another provider.",
-            provider=who,
+            provider=provider,
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .._secrets import redact
 from ..errors import HFImageError
 
 _TAG = re.compile(r"<[^>]*>")
@@ -61,23 +62,11 @@ def looks_like_html(text: str) -> bool:
     return start.startswith("<!doctype") or start.startswith("<html") or start.startswith("<")
 
 
-def redact(text: str, secret: str | None) -> str:
-    """The text with every occurrence of ``secret`` masked."""
-    if not secret:
-        return text
-    return text.replace(secret, mask(secret))
-
-
 def _scrubbed(value: object, secrets: tuple[str, ...]) -> object:
     if isinstance(value, str):
         for secret in secrets:
             value = redact(value, secret)
     return value
-
-
-def mask(secret: str) -> str:
-    """A recognisable but useless stand-in for a secret, e.g. ``hf_***``."""
-    return secret[:3] + "***" if secret.startswith("hf_") else "***"
 
 
 def handed_over(error: HFImageError, secrets: Iterable[str]) -> HFImageError:

@@ -10,7 +10,7 @@ import re
 import stat
 from dataclasses import dataclass
 
-from .._core.text import mask
+from .._secrets import mask
 from ..errors import InvalidRequestError
 from .urls import Origin, is_hf_origin, origin
 

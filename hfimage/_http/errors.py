@@ -21,7 +21,8 @@ import urllib3.exceptions
 from .._core.deadline import Deadline
 from .._core.server_data import MAX_WAIT_SECONDS, parse_json
 from .._core.spelling import advice
-from .._core.text import excerpt, looks_like_html, redact
+from .._core.text import excerpt, looks_like_html
+from .._secrets import redact
 from ..errors import (
     NETWORK_REASONS,
     AuthenticationError,
@@ -174,30 +175,30 @@ def check_status(response: requests.Response, provider: str | None, secret: str 
         return
     body = error_body(response, secret)
     detail = _detail(body)
-    who = provider or host_of(response.url)
+    shown = provider or host_of(response.url)
     facts: dict[str, Any] = {"provider": provider, "status_code": status, "url": response.url, "detail": detail or None}
     if status in (401, 403):
         raise AuthenticationError(
-            f"{who} refused access (HTTP {status}): the space is private or gated, or the token is wrong. "
+            f"{shown} refused access (HTTP {status}): the space is private or gated, or the token is wrong. "
             f"{advice('Pass token= or set', 'Set')} HF_TOKEN to a Hugging Face token that can use it.",
             **facts,
         )
     if status == 429:
         wait = retry_after(response.headers.get("Retry-After"))
         hint = f"retry in {wait:.0f} s" if wait is not None else "wait a little before retrying"
-        raise RateLimitError(f"{who} is rate limiting requests (HTTP 429): {hint}.", retry_after=wait, **facts)
+        raise RateLimitError(f"{shown} is rate limiting requests (HTTP 429): {hint}.", retry_after=wait, **facts)
     if status >= 500:
         why = "the space is sleeping, building or down" if looks_like_html(body) else detail or "the server failed"
         raise ServiceUnavailableError(
-            f"{who} is unavailable (HTTP {status}): {why}. Try again in a minute, or use another provider.", **facts
+            f"{shown} is unavailable (HTTP {status}): {why}. Try again in a minute, or use another provider.", **facts
         )
     if status == 404:
         raise ProtocolError(
-            f"{who} answered 404 Not Found for {urlsplit(response.url).path}: the space does not exist, "
+            f"{shown} answered 404 Not Found for {urlsplit(response.url).path}: the space does not exist, "
             "is paused, or no longer offers this endpoint.",
             **facts,
         )
-    raise ProtocolError(f"{who} rejected the request (HTTP {status}): {detail or 'no reason given'}.", **facts)
+    raise ProtocolError(f"{shown} rejected the request (HTTP {status}): {detail or 'no reason given'}.", **facts)
 
 
 def _detail(body: str) -> str:
@@ -220,18 +221,18 @@ def read_json(response: requests.Response, provider: str | None, secret: str | N
     """
     with response:
         text = redact(response.text, secret)
-    who = provider or host_of(response.url)
+    shown = provider or host_of(response.url)
     facts: dict[str, Any] = {"provider": provider, "status_code": response.status_code, "url": response.url}
     if looks_like_html(text):
         where = origin(response.url)
         if where is None or not is_hf_origin(where):
             raise ProtocolError(
-                f"{who} answered with a web page instead of JSON: {excerpt(text)!r}", detail=excerpt(text), **facts
+                f"{shown} answered with a web page instead of JSON: {excerpt(text)!r}", detail=excerpt(text), **facts
             )
         raise ServiceUnavailableError(
-            f"{who} answered with a web page instead of its API: the space may be sleeping or building. "
+            f"{shown} answered with a web page instead of its API: the space may be sleeping or building. "
             "Try again in a minute, or use another provider.",
             detail=excerpt(text),
             **facts,
         )
-    return parse_json(text, who, detail=excerpt(text), **facts)
+    return parse_json(text, shown, detail=excerpt(text), **facts)

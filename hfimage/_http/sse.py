@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import sseclient
 
-from .._core.text import mask
+from .._secrets import mask
 from ..errors import ProtocolError
 
 MAX_EVENT_BYTES = 32 * 2**20
@@ -24,17 +24,17 @@ MAX_EVENT_LINES = 64
 _END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 
 
-def sse_events(chunks: Iterable[bytes], who: str, secret: str | None = None) -> Iterator[tuple[str, str]]:
+def sse_events(chunks: Iterable[bytes], provider: str, secret: str | None = None) -> Iterator[tuple[str, str]]:
     """``(event name, data)`` pairs from a stream of raw bytes split at any boundary; ProtocolError
     for an event too large, with too many lines, or not UTF-8."""
     try:
-        for event in sseclient.SSEClient(_framed(chunks, who, secret)).events():
+        for event in sseclient.SSEClient(_framed(chunks, provider, secret)).events():
             yield event.event, event.data
     except UnicodeDecodeError as exc:
-        raise ProtocolError(f"{who} sent an event that is not UTF-8 text.", provider=who) from exc
+        raise ProtocolError(f"{provider} sent an event that is not UTF-8 text.", provider=provider) from exc
 
 
-def _framed(chunks: Iterable[bytes], who: str, secret: str | None) -> Iterator[bytes]:
+def _framed(chunks: Iterable[bytes], provider: str, secret: str | None) -> Iterator[bytes]:
     """Each whole event (with its blank line), then whatever is left when the stream ends."""
     buffer = bytearray()
     searched = 0  # where the next search for an end of event starts: bytes before it hold none
@@ -42,29 +42,31 @@ def _framed(chunks: Iterable[bytes], who: str, secret: str | None) -> Iterator[b
         buffer += chunk
         start = 0
         while (end := _END.search(buffer, max(start, searched - 3))) is not None:
-            yield _checked(bytes(buffer[start : end.end()]), who, secret)
+            yield _checked(bytes(buffer[start : end.end()]), provider, secret)
             start = end.end()
         del buffer[:start]
         searched = len(buffer)
         if len(buffer) > MAX_EVENT_BYTES:
-            raise _too_large(who)
+            raise _too_large(provider)
     if buffer:
-        yield _checked(bytes(buffer), who, secret)
+        yield _checked(bytes(buffer), provider, secret)
 
 
-def _checked(event: bytes, who: str, secret: str | None) -> bytes:
+def _checked(event: bytes, provider: str, secret: str | None) -> bytes:
     if len(event) > MAX_EVENT_BYTES:
-        raise _too_large(who)
+        raise _too_large(provider)
     if event.count(b"\n" if b"\n" in event else b"\r") > MAX_EVENT_LINES + 1:  # + the blank line
         raise ProtocolError(
-            f"{who} sent an event of more than {MAX_EVENT_LINES} lines; no Gradio server does that.", provider=who
+            f"{provider} sent an event of more than {MAX_EVENT_LINES} lines; no Gradio server does that.",
+            provider=provider,
         )
     if secret:
         event = event.replace(secret.encode(), mask(secret).encode())
     return event
 
 
-def _too_large(who: str) -> ProtocolError:
+def _too_large(provider: str) -> ProtocolError:
     return ProtocolError(
-        f"{who} sent an event larger than {MAX_EVENT_BYTES // 2**20} MiB; hfimage stopped reading it.", provider=who
+        f"{provider} sent an event larger than {MAX_EVENT_BYTES // 2**20} MiB; hfimage stopped reading it.",
+        provider=provider,
     )

@@ -102,23 +102,25 @@ def _same_host(read: str, connected: str) -> bool:
     return read.lower() == connected.strip("[]").lower()
 
 
-def server_url(url: str, who: str) -> str:
+def server_url(url: str, provider: str) -> str:
     """An absolute http(s) URL a server sent, or ProtocolError if it is ambiguous."""
     problem = url_problem(url)
     if problem is not None:
-        raise ProtocolError(f"{who} sent a URL hfimage will not fetch ({problem}): {url[:100]!r}", provider=who)
+        raise ProtocolError(
+            f"{provider} sent a URL hfimage will not fetch ({problem}): {url[:100]!r}", provider=provider
+        )
     return url
 
 
-def server_id(value: object, what: str, who: str) -> str:
+def server_id(value: object, what: str, provider: str) -> str:
     """An id a server sent that hfimage will put in a URL (letters, digits, ``-`` and ``_``), or ProtocolError."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ProtocolError(
-            f"{who} sent {what} that is not a plain id: {str(value)[:100]!r}. "
+            f"{provider} sent {what} that is not a plain id: {str(value)[:100]!r}. "
             "The server is not a Gradio app hfimage knows; use another provider.",
-            provider=who,
+            provider=provider,
         )
     return value
 

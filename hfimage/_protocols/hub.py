@@ -21,8 +21,9 @@ from typing import Any
 from .._core.disk_cache import DiskCache
 from .._core.server_data import reading
 from .._http.auth import Credential
-from .._http.transport import Channel
+from .._http.channel import Channel
 from .._http.urls import origin, url_problem
+from .._secrets import without_secrets
 from ..errors import (
     AuthenticationError,
     InvalidRequestError,
@@ -30,7 +31,6 @@ from ..errors import (
     ProtocolError,
     SpaceNotFoundError,
     SpaceNotRunningError,
-    without_secrets,
 )
 from ..results import ZeroGPUQuota
 
@@ -66,7 +66,7 @@ def space_host(space_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class SpaceRecord:
+class HubRecord:
     """What the Hub says of a space; None where it says nothing."""
 
     id: str
@@ -92,7 +92,7 @@ class Hub:
     def __init__(self, url: str | None = None, cache: DiskCache | None = None) -> None:
         self._given = _checked(url, "hub_url=") if url is not None else None
         self._cache = cache
-        self._records: dict[tuple[str, str], SpaceRecord] = {}
+        self._records: dict[tuple[str, str], HubRecord] = {}
         self._lock = threading.Lock()
 
     @property
@@ -107,7 +107,7 @@ class Hub:
         """True for huggingface.co itself, whose spaces are found at ``space_host()`` without asking."""
         return self.url == DEFAULT_HUB
 
-    def record(self, channel: Channel, space_id: str, *, fresh: bool = False) -> SpaceRecord:
+    def record(self, channel: Channel, space_id: str, *, fresh: bool = False) -> HubRecord:
         """The Hub's record of a space, asked once per client (again with ``fresh``: its stage may change).
 
         With a disk cache, a record another process kept is used while valid, if it says the space
@@ -142,7 +142,7 @@ class Hub:
             self._cache.save(KIND, f"{hub} {space_id}", _answer(record))
         return record
 
-    def _load(self, hub: str, space_id: str) -> SpaceRecord | None:
+    def _load(self, hub: str, space_id: str) -> HubRecord | None:
         saved = self._cache.load(KIND, f"{hub} {space_id}") if self._cache is not None else None
         if saved is None:
             return None
@@ -216,7 +216,7 @@ def _private(space_id: str, channel: Channel, refused: AuthenticationError) -> A
     )
 
 
-def _record(space_id: str, answer: Any) -> SpaceRecord:
+def _record(space_id: str, answer: Any) -> HubRecord:
     with reading("the Hub", "a space record"):
         if not isinstance(answer, dict):
             raise ProtocolError(f"The Hub's record of {space_id!r} is not a JSON object.", provider=space_id)
@@ -224,7 +224,7 @@ def _record(space_id: str, answer: Any) -> SpaceRecord:
         runtime = runtime if isinstance(runtime, dict) else {}
         hardware = runtime.get("hardware")
         host = answer.get("host")
-        return SpaceRecord(
+        return HubRecord(
             id=space_id,
             host=host.rstrip("/") if isinstance(host, str) and url_problem(host) is None else None,
             sdk=_text(answer.get("sdk")),
@@ -234,7 +234,7 @@ def _record(space_id: str, answer: Any) -> SpaceRecord:
         )
 
 
-def _answer(record: SpaceRecord) -> dict[str, Any]:
+def _answer(record: HubRecord) -> dict[str, Any]:
     """``record`` in the shape of the Hub's answer, as the disk cache keeps it."""
     runtime = {"stage": record.stage, "hardware": {"current": record.hardware}}
     return {"host": record.host, "sdk": record.sdk, "private": record.private, "runtime": runtime}
@@ -244,7 +244,7 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def check_usable(record: SpaceRecord) -> None:
+def check_usable(record: HubRecord) -> None:
     """Raise the typed error for a space hfimage cannot call: not Gradio, or not running."""
     if record.sdk is not None and record.sdk.lower() != "gradio":
         raise NotAGradioSpaceError(

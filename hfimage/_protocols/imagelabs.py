@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from .._core.server_data import reading
 from .._core.text import excerpt, plain
-from .._http.transport import Channel
+from .._http.channel import Channel
 from .._http.urls import server_id, server_url
 from ..errors import (
     AuthenticationError,
@@ -98,24 +98,26 @@ def run_task(
 ) -> Iterator[Output | Event]:
     """Start one task and poll it: Status events while it runs, then the final image, or a typed error."""
     headers = headers_for(site)
-    who = channel.provider
+    provider = channel.provider
     try:
         started = channel.post_json(f"{site}/txt2img", body, headers=headers)
     except (AuthenticationError, ServiceUnavailableError, ProtocolError) as refused:
         if refused.status_code in (403, 429, 503) and is_browser_check(refused.detail or ""):
             raise BrowserCheckError(
-                f"{who} now lets only a logged-in browser in: its answer is Cloudflare's browser check "
+                f"{provider} now lets only a logged-in browser in: its answer is Cloudflare's browser check "
                 f"(HTTP {refused.status_code}), which hfimage cannot pass. Use another model, e.g. the default.",
-                provider=who,
+                provider=provider,
                 status_code=refused.status_code,
                 url=refused.url,
             ) from refused
         raise
     task_id = started.get("task_id") if isinstance(started, dict) else None
     if task_id is None or task_id == "":
-        raise ProtocolError(f"{who} did not start the task (no task_id): {excerpt(str(started))!r}", provider=who)
-    server_id(task_id, "a task id", who)
-    with reading(who, "a progress answer"):
+        raise ProtocolError(
+            f"{provider} did not start the task (no task_id): {excerpt(str(started))!r}", provider=provider
+        )
+    server_id(task_id, "a task id", provider)
+    with reading(provider, "a progress answer"):
         yield from _poll(channel, site, task_id, headers, seed=seed, schedule=schedule, sleep=sleep)
 
 

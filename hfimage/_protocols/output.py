@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -54,3 +55,14 @@ def finishing(items: Iterator[Item], finish: Callable[[], object]) -> Iterator[I
         if isinstance(item, Output) and item.final:
             finish()
         yield item
+
+
+def sized(items: Iterator[Item], width: int | None, height: int | None, seed: int | None) -> Iterator[Item]:
+    """Pass ``items`` on, each image with the size the request amounts to, and ``seed`` where the
+    provider reported none."""
+    for item in items:
+        if isinstance(item, Output):
+            reported = item.seed if item.seed is not None else seed
+            yield dataclasses.replace(item, seed=reported, width=width, height=height)
+        else:
+            yield item

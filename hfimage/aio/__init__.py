@@ -8,9 +8,9 @@
 
 from typing import TYPE_CHECKING, Any
 
+from .._async.client import Client, download, generate, generate_many, inspect, quota, stream
+from .._async.stream import EventStream
 from ..providers import Space
-from ._bridge import EventStream
-from ._client import Client, download, generate, generate_many, inspect, quota, stream
 
 if TYPE_CHECKING:
     from ..compat import (

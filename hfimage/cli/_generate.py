@@ -13,9 +13,9 @@ from ..errors import InvalidRequestError, MissingExtraError, ProtocolError
 from ..results import Image, Preview
 from ._codes import EXIT_OK
 from ._display import ProgressLine
+from ._event_lines import event_line
 from ._options import command_line_client, generation_params
 from ._paths import STDOUT, output_folder, output_path
-from .describe import describe
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                         previews += 1
                         if preview_folder is not None:
                             event.save(preview_folder / f"preview-{previews:03d}", parents=True)
-                    line = describe(event)
+                    line = event_line(event)
                     if line is not None:
                         progress.show(line if not isinstance(event, Preview) else f"{line} {previews}")
         finally:

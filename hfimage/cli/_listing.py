@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
 import sys
 import textwrap
@@ -11,14 +10,12 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .._core.catalog import CATALOG, DEFAULT_CHAIN, find_model
-from .._core.quota_memory import QuotaMemory, cache_file, zerogpu_key
-from .._http.auth import saved_token
-from .._http.transport import Transport
+from .._core.quota_memory import QuotaMemory, cache_file
 from ..client import Client
 from ..errors import HFImageError
 from ..providers import PROVIDERS, Provider, provider_for
 from ._codes import EXIT_OK, EXIT_PROVIDER
-from .health import check
+from ._health import check
 
 TITLES = ("PROVIDER", "STATUS", "GRADIO", "LATENCY", "QUOTA")
 """The columns of ``providers --check``."""
@@ -47,24 +44,21 @@ def check_providers(timeout: float) -> int:
     Takes as long as the slowest provider (at most ``timeout`` seconds), not the sum of them.
     """
     providers = checked_providers()
-    cooling = QuotaMemory(cache_file()).cooling()
-    token, source = saved_token()
-    shared_rest = cooling.get(zerogpu_key(token))
     names = max(len(provider.name) for provider in providers)
     columns = Columns(TITLES, (names, len(f"unreachable ({len(providers)})"), 7, 7, len("resting 300 s")))
     columns.print(TITLES)
     reasons: list[str] = []
     serving = 0
     with (
-        Client(max_connections=len(providers) + 1) as client,
-        contextlib.closing(Transport()) as transport,
+        Client(max_connections=len(providers) + 1, quota=QuotaMemory(cache_file())) as client,
         ThreadPoolExecutor(len(providers) + 1) as pool,
     ):
-        quota = pool.submit(_zerogpu_quota, timeout) if token is not None else None
-        asked = {pool.submit(check, one, client, transport, timeout=timeout): one for one in providers}
+        source = client.token_source
+        quota = pool.submit(_zerogpu_quota, timeout) if source is not None else None
+        asked = {pool.submit(check, one, client, timeout=timeout): one for one in providers}
         for answer in as_completed(asked):
             health, provider = answer.result(), asked[answer]
-            rest = cooling.get(provider.key) or (shared_rest if provider.zerogpu else None)
+            rest = client.resting(provider)
             if health.reachable:
                 serving += not rest
                 status, quota_cell = "ok", f"resting {rest:.0f} s" if rest else "ok"
@@ -95,7 +89,7 @@ def checked_providers() -> list[Provider]:
 
 
 def _zerogpu_quota(timeout: float) -> str:
-    """The ZeroGPU quota line, or why the Hub did not give it (it is not needed to say who can serve)."""
+    """The ZeroGPU quota line, or why the Hub did not give it (it is not needed to say provider can serve)."""
     try:
         with Client() as client:
             return str(client.quota(timeout=timeout))

@@ -13,9 +13,9 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 from .. import providers
-from .._core.lazy import Lazy
+from .._async.client import Client
+from .._core.lazy import module_default
 from .._core.request import ASPECT_RATIOS
-from ..aio._client import Client
 from ..errors import HFImageError, InvalidRequestError
 from ..results import Image, Preview
 
@@ -25,7 +25,7 @@ Messages = Sequence[Mapping[str, Any]]
 ResponseError = HFImageError
 """The seeds raised ResponseError; every hfimage error is one."""
 
-_client = Lazy(Client)
+_client = module_default(Client)
 
 
 class ImageResponse:

@@ -6,7 +6,8 @@ of the same app, e.g. a duplicated or private space or a local run::
     BlackForestLabs_Flux1Schnell(url="http://127.0.0.1:7860")
 """
 
-from .base import PROTOCOLS, Job, Provider, RunContext
+from .._protocols.gradio.runner import PROTOCOLS
+from .base import Job, Provider, RunContext
 from .imagelabs import ImageLabs
 from .presets import BlackForestLabs_Flux1Schnell, GradioSpace, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from .registry import PROVIDERS, provider_for

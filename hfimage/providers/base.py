@@ -12,9 +12,9 @@ from .._core.catalog import models_served_by
 from .._core.request import GENERATION_PARAMETERS, GenerationRequest
 from .._core.spelling import options
 from .._http.auth import Credential, check_token
-from .._http.transport import Channel
+from .._http.channel import Channel
 from .._http.urls import origin, url_problem
-from .._protocols.gradio.directory import SpaceDirectory
+from .._protocols.gradio.directory import AppDirectory
 from .._protocols.hub import Hub
 from .._protocols.output import Output
 from ..errors import (
@@ -22,18 +22,14 @@ from ..errors import (
 )
 from ..results import Event
 
-PROTOCOLS = ("auto", "queue", "call")
-"""How to reach a Gradio app: its queue route (live progress, real error text), its call route, or
-``auto``: the queue route where the app offers it, else the call route."""
-
 
 @dataclass(frozen=True)
 class RunContext:
-    """What a provider's run needs from the client: the channel, what is known of spaces and of the
-    Hub, the protocol."""
+    """What a provider's run needs from the client: the channel, what is known of Gradio apps and of
+    the Hub, the Gradio route to take."""
 
     channel: Channel
-    spaces: SpaceDirectory
+    apps: AppDirectory
     hub: Hub
     protocol: str = "auto"
 
@@ -55,7 +51,7 @@ class Provider(abc.ABC):
 
     label: ClassVar[str]
     default_url: ClassVar[str]
-    accepts: frozenset[str] | None = None
+    takes: frozenset[str] | None = None
     """The optional parameters of ``generate()`` it takes; None when only the app can say."""
     zerogpu: bool | None = None
     """Whether it runs on ZeroGPU, whose quota a caller shares across spaces; None when not known."""
@@ -100,13 +96,13 @@ class Provider(abc.ABC):
 
     def check(self, request: GenerationRequest) -> None:
         """Refuse parameters this provider does not take (where that is known before asking the app)."""
-        if self.accepts is None:
+        if self.takes is None:
             return
-        unsupported = [name for name in request.given() if name not in self.accepts]
+        unsupported = [name for name in request.given() if name not in self.takes]
         if unsupported:
             raise InvalidRequestError(
                 f"{self.name} does not take {options(unsupported)}; it takes "
-                f"{options([name for name in GENERATION_PARAMETERS if name in self.accepts])}. "
+                f"{options([name for name in GENERATION_PARAMETERS if name in self.takes])}. "
                 "Leave the others out, or pick another model.",
                 provider=self.name,
             )

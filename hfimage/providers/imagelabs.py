@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from .._core.request import GenerationRequest
 from .._http.auth import Credential
 from .._protocols.imagelabs import run_task
-from .._protocols.output import Output
+from .._protocols.output import Output, sized
 from .._protocols.poll import PollSchedule
 from ..results import Event
 from .base import Job, Provider, RunContext
@@ -24,7 +24,7 @@ class ImageLabs(Provider):
     label = "ImageLabs"
     zerogpu = False
     default_url = "https://editor.imagelabs.net"
-    accepts = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "seed"})
+    takes = frozenset({"negative_prompt", "width", "height", "aspect_ratio", "seed"})
     default_size = (1152, 896)
     max_seed = 2**32 - 1
     schedule = PollSchedule()
@@ -55,4 +55,5 @@ class ImageLabs(Provider):
         return Job(body, width, height, seed)
 
     def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
-        return run_task(context.channel, self.url, dict(job.inputs), seed=job.seed, schedule=self.schedule)
+        task = run_task(context.channel, self.url, dict(job.inputs), seed=job.seed, schedule=self.schedule)
+        return sized(task, job.width, job.height, job.seed)

@@ -6,14 +6,13 @@
 ...     image = hfimage.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=space.url))
 """
 
+from .._core.spaces import Input, Signature
+from ._app_documents import GRADIO_4, GRADIO_6, app_config, app_info
 from ._gradio import (
     FLUX_INPUTS,
-    GRADIO_4,
-    GRADIO_6,
     SD35_INPUTS,
+    SIGNATURES,
     FakeSpace,
-    app_config,
-    app_info,
     drop,
     error,
     heartbeat,
@@ -28,7 +27,6 @@ from ._hub import FakeHub
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
 from ._server import Fault, RecordedRequest, Reply
-from ._signatures import SIGNATURES, Input, Signature
 
 __all__ = [
     "FLUX_INPUTS",

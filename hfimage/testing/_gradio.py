@@ -7,28 +7,23 @@ connection where a test wants them. Every request it receives is recorded.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .._core.spaces import FLUX_SCHNELL, SD35, SPACES, Input, Signature
+from ._app_documents import GRADIO_6, Frame, Step, app_config, app_info, call_frames, output_value, queue_frames
 from ._png import solid_png
 from ._scripts import ScriptQueue
 from ._server import Exchange, FakeServer, Reply
-from ._signatures import FLUX_SCHNELL, SD35, Input, Signature
-
-GRADIO_6 = "6.31.0"
-GRADIO_4 = "4.44.1"
 
 FLUX_INPUTS = FLUX_SCHNELL.inputs
 SD35_INPUTS = SD35.inputs
 
-Step = tuple[str, Any]
-"""One step of a job's script: ``(event name, data)``, ``("pause", seconds)``, ``("drop", None)``,
-``("raw", bytes)``: bytes sent as they are (malformed events), or ``("queue", message)``: a
-queue-route message (sent only there), made by ``queued()``, ``progress()`` or ``notice()``."""
+SIGNATURES: Mapping[str, Signature] = {space_id: entry.signature for space_id, entry in SPACES.items()}
+"""Each space's text-to-image endpoint, by space id, as the catalog declares it."""
 
 
 def prompt_colour(prompt: str) -> tuple[int, int, int]:
@@ -188,7 +183,7 @@ class FakeSpace(FakeServer):
         named = self._named(data)
         seed = 42 if named.get("randomize_seed", named.get("random_seed", True)) else int(named.get("seed", 42))
         image = self.image(seed, rgb=prompt_colour(str(named.get("prompt", ""))))[0]
-        final = ("complete", [_output(kind, image, seed) for kind in self.signature.outputs])
+        final = ("complete", [output_value(kind, image, seed) for kind in self.signature.outputs])
         return [pause(self.delay), final] if self.delay else [final]
 
     def _named(self, data: Any) -> dict[str, Any]:
@@ -221,7 +216,7 @@ class FakeSpace(FakeServer):
             steps = self._jobs.pop(event_id, None)
         if steps is None:
             steps = [error("404: Session not found.")]
-        self._play(exchange, event_id, _call_frames(steps))
+        self._play(exchange, event_id, call_frames(steps))
 
     def _stream_queue(self, exchange: Exchange, session: str) -> None:
         with self._lock:
@@ -230,7 +225,7 @@ class FakeSpace(FakeServer):
         if steps is None:
             exchange.not_found()
             return
-        self._play(exchange, event_id, _queue_frames(steps, event_id))
+        self._play(exchange, event_id, queue_frames(steps, event_id))
 
     def _play(self, exchange: Exchange, event_id: str, frames: Iterable[Frame]) -> None:
         """Send a script's frames, pausing or hanging up where it says."""
@@ -261,121 +256,3 @@ def _off_replica(route: str) -> str:
     if route.startswith("/--replicas/"):
         return "/" + route.split("/", 3)[3] if route.count("/") >= 3 else "/"
     return route
-
-
-def app_config(signature: Signature, version: str = GRADIO_6) -> dict[str, Any]:
-    """The ``/config`` of an app with this one endpoint, laid out as that Gradio version's."""
-    components = [_component(index + 1, spec) for index, spec in enumerate(signature.inputs)]
-    count = len(signature.inputs)
-    outputs = [{"id": count + 1 + index, "type": kind, "props": {}} for index, kind in enumerate(signature.outputs)]
-    return {
-        "version": version,
-        "api_prefix": None if version.startswith(("3.", "4.")) else "/gradio_api",
-        "protocol": "sse_v3",
-        "components": components + outputs,
-        "dependencies": [
-            {
-                "id": 0,
-                "api_name": signature.api_name,
-                "inputs": list(range(1, count + 1)),
-                "outputs": [output["id"] for output in outputs],
-                "types": {"generator": False, "cancel": False},
-            }
-        ],
-    }
-
-
-def app_info(signature: Signature) -> dict[str, Any]:
-    """The ``{prefix}/info`` of an app with this one endpoint: each parameter's name, default and type."""
-    parameters = [
-        {
-            "label": spec.name.replace("_", " ").capitalize(),
-            "parameter_name": spec.name,
-            "parameter_has_default": spec.default is not None or spec.optional,
-            "parameter_default": spec.default,
-            "type": {"type": _json_type(spec), **({"enum": list(spec.choices)} if spec.choices else {})},
-            "component": spec.component.capitalize(),
-        }
-        for spec in signature.inputs
-    ]
-    returns = [{"label": kind, "component": kind.capitalize()} for kind in signature.outputs]
-    return {
-        "named_endpoints": {f"/{signature.api_name}": {"parameters": parameters, "returns": returns}},
-        "unnamed_endpoints": {},
-    }
-
-
-def _component(ident: int, spec: Input) -> dict[str, Any]:
-    props: dict[str, Any] = {"label": spec.name.replace("_", " ").capitalize(), "name": spec.component}
-    for key in ("minimum", "maximum", "step"):
-        if getattr(spec, key) is not None:
-            props[key] = getattr(spec, key)
-    if spec.default is not None:
-        props["value"] = spec.default
-    if spec.choices is not None:
-        props["choices"] = [[choice, choice] for choice in spec.choices]
-    return {"id": ident, "type": spec.component, "props": props, "skip_api": False}
-
-
-def _json_type(spec: Input) -> str:
-    kinds = {"slider": "number", "number": "number", "checkbox": "boolean", "gallery": "array"}
-    return kinds.get(spec.component, "string")
-
-
-def _output(kind: str, image: dict[str, Any], seed: int) -> Any:
-    """One output value of the default job, in the component's shape."""
-    if kind == "gallery":
-        return [{"image": image, "caption": None}]
-    if kind == "textbox":
-        return str(seed)
-    if kind == "image":
-        return image
-    return seed
-
-
-Frame = tuple[str, Any]
-"""``("send", bytes)``, ``("pause", seconds)`` or ``("drop", None)``."""
-
-
-def _call_frames(steps: list[Step]) -> Iterator[Frame]:
-    """A script as the call route sends it: ``event:`` and ``data:`` lines."""
-    for name, data in steps:
-        if name in ("pause", "drop"):
-            yield (name, data)
-        elif name == "raw":
-            yield ("send", data)
-        elif name != "queue":
-            yield ("send", f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
-
-
-def _queue_frames(steps: list[Step], event_id: str) -> Iterator[Frame]:
-    """A script as the queue route sends it: ``data:`` lines only, later previews as diffs."""
-
-    def frame(message: dict[str, Any]) -> Frame:
-        return ("send", f"data: {json.dumps({**message, 'event_id': message.get('event_id', event_id)})}\n\n".encode())
-
-    yield frame({"msg": "estimation", "rank": 0, "queue_size": 1, "rank_eta": None})
-    yield frame({"msg": "process_starts", "eta": None})
-    previous: list[Any] | None = None
-    for name, data in steps:
-        if name in ("pause", "drop"):
-            yield (name, data)
-        elif name == "raw":
-            yield ("send", data)
-        elif name == "queue":
-            yield frame(data)
-        elif name == "heartbeat":
-            yield frame({"msg": "heartbeat", "event_id": None})
-        elif name == "generating":
-            output = data if previous is None else [[["replace", [], value]] for value in data]
-            previous = data
-            yield frame(
-                {"msg": "process_generating", "output": {"data": output, "is_generating": True}, "success": True}
-            )
-        elif name == "complete":
-            yield frame({"msg": "process_completed", "output": {"data": data}, "success": True})
-        elif name == "error":
-            text = data.get("error") if isinstance(data, dict) else data
-            title = data.get("title", "Error") if isinstance(data, dict) else "Error"
-            yield frame({"msg": "process_completed", "output": {"error": text, "title": title}, "success": False})
-    yield frame({"msg": "close_stream", "event_id": None})

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._switchboard import SWITCHBOARD
+
 
 @dataclass(frozen=True)
 class RecordedRequest:
@@ -141,9 +143,7 @@ class FakeServer(abc.ABC):
         """Headers added to every answer, e.g. ``{"X-Proxied-Replica": "r1"}``."""
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=type(self).__name__, daemon=True
-        )
+        self._serving = False
 
     @property
     def url(self) -> str:
@@ -151,15 +151,17 @@ class FakeServer(abc.ABC):
         return f"http://{host!s}:{port}"
 
     def __enter__(self) -> FakeServer:
-        self._thread.start()
+        SWITCHBOARD.serve(self._server)
+        self._serving = True
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
+        if self._serving:
+            SWITCHBOARD.drop(self._server)
+            self._serving = False
         self._server.server_close()
 
     def inject(self, fault: Fault) -> None:
@@ -167,7 +169,12 @@ class FakeServer(abc.ABC):
         with self._lock:
             self.faults.append(fault)
 
-    def _fault_for(self, path: str) -> Fault | None:
+    def count_connection(self) -> None:
+        with self._lock:
+            self.connections += 1
+
+    def fault_for(self, path: str) -> Fault | None:
+        """The fault that answers a request for ``path``, if any (one use of it is spent)."""
         with self._lock:
             for index, fault in enumerate(self.faults):
                 if path.startswith(fault.route):
@@ -258,8 +265,7 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
 
         def setup(self) -> None:
             super().setup()
-            with server._lock:
-                server.connections += 1
+            server.count_connection()
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read ``server.requests`` instead."""
@@ -277,7 +283,7 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             request = RecordedRequest(method, self.path, path, dict(self.headers.items()), body)
             server.requests.append(request)
-            fault = server._fault_for(path)
+            fault = server.fault_for(path)
             plain = self.wfile
             if fault is not None:
                 self.wfile = _FaultyWriter(plain, self.connection, fault)  # type: ignore[assignment]

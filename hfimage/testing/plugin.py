@@ -22,15 +22,13 @@ from dataclasses import dataclass
 import pytest
 
 from .. import compat
-from .._core.catalog import KNOWN_SPACES
 from .._core.disk_cache import CACHE_VARIABLE
-from .._core.lazy import Lazy
-from .._protocols.hub import HUB_VARIABLE
+from .._core.lazy import reset_default_clients
+from .._core.spaces import SPACES
 from ..providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
-from ._gradio import SD35_INPUTS, FakeSpace
+from ._gradio import FakeSpace
 from ._hub import FakeHub
 from ._imagelabs import FakeImageLabs
-from ._signatures import SIGNATURES
 
 
 @dataclass(frozen=True)
@@ -43,33 +41,27 @@ class FakeProviders:
     imagelabs: FakeImageLabs
     hub: FakeHub
     spaces: dict[str, FakeSpace]
-    """The catalog's spaces by id, each with its app's signature."""
+    """Every space of the catalog by id, each with its app's signature (``flux``, ``voodoohop`` and
+    ``sd35`` are the built-in providers' own among them)."""
 
 
-def fresh_default_clients(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give ``hfimage.generate()`` and its async and drop-in twins new default clients for the test, so
-    what one test's calls learnt (quota, spaces) does not carry into the next."""
-    from .. import client as sync_client  # noqa: PLC0415 - loaded when a fixture asks for it
-    from ..aio import _client as async_client  # noqa: PLC0415
-    from ..compat import generators  # noqa: PLC0415
-
-    monkeypatch.setattr(sync_client, "_default", Lazy(sync_client.Client))
-    monkeypatch.setattr(async_client, "_default", Lazy(async_client.Client))
-    monkeypatch.setattr(generators, "_client", Lazy(async_client.Client))
-
-
-def fresh_state(monkeypatch: pytest.MonkeyPatch, folders: pytest.TempPathFactory) -> None:
-    """New default clients and an empty disk cache for the test: a fake's port is reused by other fakes
-    in later tests and runs, and a description kept for one must never stand for another."""
-    fresh_default_clients(monkeypatch)
+@contextlib.contextmanager
+def fresh_state(monkeypatch: pytest.MonkeyPatch, folders: pytest.TempPathFactory) -> Iterator[None]:
+    """New default clients and an empty disk cache for the test, and new default clients again after it:
+    a fake's port is reused by other fakes in later tests and runs, and what one test's calls learnt
+    (quota, spaces) must never stand for another's."""
+    reset_default_clients()
     monkeypatch.setenv(CACHE_VARIABLE, str(folders.mktemp("hfimage-cache")))
+    try:
+        yield
+    finally:
+        reset_default_clients()
 
 
 @pytest.fixture
 def fake_space(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeSpace]:
     """A fake Gradio space on 127.0.0.1, closed after the test."""
-    fresh_state(monkeypatch, tmp_path_factory)
-    with FakeSpace() as space:
+    with fresh_state(monkeypatch, tmp_path_factory), FakeSpace() as space:
         yield space
 
 
@@ -83,9 +75,8 @@ def fake_imagelabs() -> Iterator[FakeImageLabs]:
 @pytest.fixture
 def fake_hub(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeHub]:
     """A fake Hugging Face Hub on 127.0.0.1, set as ``HF_ENDPOINT`` for the test."""
-    fresh_state(monkeypatch, tmp_path_factory)
-    with FakeHub() as hub:
-        monkeypatch.setenv(HUB_VARIABLE, hub.url)
+    with fresh_state(monkeypatch, tmp_path_factory), FakeHub() as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
         yield hub
 
 
@@ -95,17 +86,19 @@ def fake_providers(
 ) -> Iterator[FakeProviders]:
     """Every built-in provider (and its hfimage.aio drop-in), and every catalog space behind a fake
     Hub, pointed at a fake for the test."""
-    fresh_state(monkeypatch, tmp_path_factory)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(fresh_state(monkeypatch, tmp_path_factory))
         hub = stack.enter_context(FakeHub())
-        spaces = {space_id: stack.enter_context(FakeSpace(signature=SIGNATURES[space_id])) for space_id in KNOWN_SPACES}
+        spaces = {
+            space_id: stack.enter_context(FakeSpace(signature=entry.signature)) for space_id, entry in SPACES.items()
+        }
         for space_id, space in spaces.items():
             hub.add(space_id, space.url)
-        monkeypatch.setenv(HUB_VARIABLE, hub.url)
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
         fakes = FakeProviders(
-            flux=stack.enter_context(FakeSpace()),
-            voodoohop=stack.enter_context(FakeSpace()),
-            sd35=stack.enter_context(FakeSpace(inputs=SD35_INPUTS)),
+            flux=spaces[str(BlackForestLabs_Flux1Schnell.home_space)],
+            voodoohop=spaces[str(Voodoohop_Flux1Schnell.home_space)],
+            sd35=spaces[str(StabilityAI_SD35Large.home_space)],
             imagelabs=stack.enter_context(FakeImageLabs()),
             hub=hub,
             spaces=spaces,

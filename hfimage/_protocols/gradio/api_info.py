@@ -14,21 +14,21 @@ from typing import Any
 
 from ..._core.server_data import reading
 from ...errors import ProtocolError
-from .space import Endpoint, InputSpec, SpaceInfo, endpoint_name_problem
+from .app import App, Endpoint, InputSpec, endpoint_name_problem
 
 
-def with_names(space: SpaceInfo, info: Any, who: str) -> SpaceInfo:
+def with_names(space: App, info: Any, provider: str) -> App:
     """``space`` with its inputs named by the app's ``/info`` document.
 
     An endpoint that ``/config`` does not list (an app whose config was unreadable) is taken
     from ``/info`` alone, without limits or a queue index. Raises ProtocolError for a document
     of a shape no Gradio version sends.
     """
-    with reading(who, "an API description"):
+    with reading(provider, "an API description"):
         if not isinstance(info, dict) or not isinstance(info.get("named_endpoints"), dict):
             raise ProtocolError(
-                f"{who}: {space.api_url('/info')} is not a Gradio API description.",
-                provider=who,
+                f"{provider}: {space.api_url('/info')} is not a Gradio API description.",
+                provider=provider,
                 url=space.api_url("/info"),
             )
         endpoints = dict(space.endpoints)

@@ -14,24 +14,28 @@ from typing import Any
 
 from ..._core.server_data import reading
 from ..._core.text import excerpt
+from ..._http.channel import Channel
 from ..._http.sse import sse_events
-from ..._http.transport import Channel
 from ...errors import ProtocolError
 from ..output import Output, PreviewHold, finishing
+from .app import App
 from .app_errors import app_error
 from .outputs import decode, event_id_of, image_and_seed
-from .space import SpaceInfo
+from .replica import Replica
 
 log = logging.getLogger("hfimage")
 
 
-def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any]) -> Iterator[Output]:
-    """Run one job on the call route; previews first, the final image last, or a typed error."""
+def call(
+    channel: Channel, space: App, api_name: str, inputs: Sequence[Any], replica: Replica | None = None
+) -> Iterator[Output]:
+    """Run one job on the call route; previews first, the final image last, or a typed error. File URLs
+    lead to the ``replica`` that answered, where a proxy named one."""
     route = space.endpoint_url("call", api_name, channel.provider)
     started = channel.post_json(route, {"data": list(inputs)})
     event_id = event_id_of(started, channel.provider)
     with channel.event_stream(f"{route}/{event_id}") as body:
-        space = space.on_replica(channel.replica)
+        space = replica.pin(space) if replica is not None else space
         events = sse_events(body, channel.provider, channel.secret)
         with reading(channel.provider, "an event"):
             read = _read_events(events, space, channel.provider, anonymous=channel.credential is None)
@@ -39,7 +43,7 @@ def call(channel: Channel, space: SpaceInfo, api_name: str, inputs: Sequence[Any
 
 
 def _read_events(
-    events: Iterator[tuple[str, str]], space: SpaceInfo, provider: str, *, anonymous: bool = False
+    events: Iterator[tuple[str, str]], space: App, provider: str, *, anonymous: bool = False
 ) -> Iterator[Output]:
     hold = PreviewHold()
     for name, data in events:

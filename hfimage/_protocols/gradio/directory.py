@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..._core.disk_cache import DiskCache
-from ..._http.transport import Channel
+from ..._http.channel import Channel
 from ...errors import ProtocolError
 from .api_info import with_names
-from .space import GRADIO5_PREFIX, SpaceInfo, parse_config
+from .app import GRADIO5_PREFIX, App, parse_config
 
 KIND = "gradio-apps"
 
@@ -32,20 +32,15 @@ class AppDocuments:
     named: bool = False
     info: Any = None
 
-    def parse(self, root: str, who: str) -> SpaceInfo:
+    def parse(self, root: str, provider: str) -> App:
         """The app these documents describe. Raises ProtocolError for documents no Gradio app sends."""
-        space = parse_config(root, self.config, who) if self.config is not None else SpaceInfo(root, self.api_prefix)
+        space = parse_config(root, self.config, provider) if self.config is not None else App(root, self.api_prefix)
         if not self.named:
             return space
-        return with_names(space, self.info, who) if self.info is not None else replace(space, named=True)
+        return with_names(space, self.info, provider) if self.info is not None else replace(space, named=True)
 
 
-def discover(channel: Channel, root: str) -> SpaceInfo:
-    """Read the app's config; if there is none, probe for the Gradio 5+ prefix."""
-    return _read_config(channel, root)[0]
-
-
-class SpaceDirectory:
+class AppDirectory:
     """What a client has learnt about each space, discovered once and shared by its calls.
 
     Calls that need a space not yet known wait for one discovery rather than each making their own.
@@ -55,11 +50,11 @@ class SpaceDirectory:
 
     def __init__(self, cache: DiskCache | None = None) -> None:
         self._cache = cache
-        self._known: dict[str, tuple[SpaceInfo, AppDocuments]] = {}
+        self._known: dict[str, tuple[App, AppDocuments]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, channel: Channel, root: str, *, named: bool = False, fresh: bool = False) -> SpaceInfo:
+    def get(self, channel: Channel, root: str, *, named: bool = False, fresh: bool = False) -> App:
         """The app at ``root``; with ``named``, its inputs also carry the names its ``/info`` gives;
         with ``fresh``, read from the app now, whatever is known (and kept for later calls).
 
@@ -94,7 +89,7 @@ class SpaceDirectory:
         if self._cache is not None:
             self._cache.drop(KIND, root)
 
-    def _load(self, root: str, who: str) -> tuple[SpaceInfo, AppDocuments] | None:
+    def _load(self, root: str, provider: str) -> tuple[App, AppDocuments] | None:
         """The disk cache's entry for ``root``, parsed, and then known in memory; None without a valid one."""
         saved = self._cache.load(KIND, root) if self._cache is not None else None
         if not isinstance(saved, dict) or saved.get("api_prefix") not in ("", GRADIO5_PREFIX):
@@ -103,13 +98,13 @@ class SpaceDirectory:
             documents = AppDocuments(
                 saved.get("config"), saved["api_prefix"], saved.get("named") is True, saved.get("info")
             )
-            known = (documents.parse(root, who), documents)
+            known = (documents.parse(root, provider), documents)
         except ProtocolError:
             return None  # a damaged or foreign entry: read the app instead
         with self._lock:
             return self._known.setdefault(root, known)
 
-    def _keep(self, root: str, known: tuple[SpaceInfo, AppDocuments]) -> None:
+    def _keep(self, root: str, known: tuple[App, AppDocuments]) -> None:
         with self._lock:
             self._known[root] = known
         if self._cache is not None:
@@ -134,7 +129,7 @@ def _held(lock: threading.Lock, channel: Channel, root: str) -> Iterator[None]:
         lock.release()
 
 
-def _read_config(channel: Channel, root: str) -> tuple[SpaceInfo, AppDocuments]:
+def _read_config(channel: Channel, root: str) -> tuple[App, AppDocuments]:
     """The app's config; without one, the API prefix under which it answers ``/info``.
 
     Raises ProtocolError (with the config's status) when neither answers as Gradio: the host
@@ -166,7 +161,7 @@ def _read_config(channel: Channel, root: str) -> tuple[SpaceInfo, AppDocuments]:
     ) from no_config
 
 
-def _read_info(channel: Channel, space: SpaceInfo) -> Any:
+def _read_info(channel: Channel, space: App) -> Any:
     """The app's ``/info`` document; None when it has none (its inputs then stay unnamed)."""
     try:
         return channel.get_json(space.api_url("/info"))

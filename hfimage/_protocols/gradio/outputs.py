@@ -10,7 +10,7 @@ from ..._core.server_data import parse_json
 from ..._core.text import excerpt
 from ..._http.urls import server_id, server_url
 from ...errors import ProtocolError
-from .space import SpaceInfo
+from .app import App
 
 
 def decode(data: str, provider: str) -> Any:
@@ -28,7 +28,7 @@ def event_id_of(answer: Any, provider: str) -> str:
     return server_id(event_id, "an event id", provider)
 
 
-def image_and_seed(outputs: Any, space: SpaceInfo, provider: str) -> tuple[str | None, int | None]:
+def image_and_seed(outputs: Any, space: App, provider: str) -> tuple[str | None, int | None]:
     """The download URL of the first image in an app's outputs, and the seed that follows it.
 
     The image is a FileData, or the first of a gallery (``{"image": FileData, "caption": ...}``
@@ -48,7 +48,7 @@ def image_and_seed(outputs: Any, space: SpaceInfo, provider: str) -> tuple[str |
     return url, None
 
 
-def _image_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
+def _image_url(value: Any, space: App, provider: str) -> str | None:
     if isinstance(value, list):  # a gallery: its first picture
         first = value[0] if value else None
         if isinstance(first, dict) and "image" in first:
@@ -59,7 +59,7 @@ def _image_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
     return _file_url(value, space, provider)
 
 
-def _file_url(value: Any, space: SpaceInfo, provider: str) -> str | None:
+def _file_url(value: Any, space: App, provider: str) -> str | None:
     if isinstance(value, dict):
         path = value.get("path")
         if isinstance(path, str) and path:

@@ -19,15 +19,16 @@ from urllib.parse import urlencode
 
 from ..._core.server_data import reading
 from ..._core.text import excerpt, plain
+from ..._http.channel import Channel
 from ..._http.sse import sse_events
-from ..._http.transport import Channel
 from ...errors import ProtocolError, ServiceUnavailableError
 from ...results import Event, Notice, Progress, Queued, Started
 from ..output import Output, PreviewHold, finishing
+from .app import App, Endpoint
 from .app_errors import app_error, lost_job
 from .diff import apply_diff
 from .outputs import decode, event_id_of, image_and_seed
-from .space import Endpoint, SpaceInfo
+from .replica import Replica
 
 log = logging.getLogger("hfimage")
 
@@ -35,12 +36,12 @@ QUEUE_PROTOCOLS = ("sse_v3",)
 """Config ``protocol`` values whose queue route hfimage speaks."""
 
 
-def offers_queue(space: SpaceInfo, endpoint: Endpoint | None) -> bool:
+def offers_queue(space: App, endpoint: Endpoint | None) -> bool:
     """Whether the app's config says the endpoint can be reached through the queue route."""
     return endpoint is not None and endpoint.queued and space.protocol in QUEUE_PROTOCOLS
 
 
-def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequence[Any]) -> tuple[str, str]:
+def join(channel: Channel, space: App, endpoint: Endpoint, inputs: Sequence[Any]) -> tuple[str, str]:
     """Put a job in the queue; returns the session and the job's event id."""
     session = os.urandom(6).hex()[:11]
     body = {
@@ -54,12 +55,15 @@ def join(channel: Channel, space: SpaceInfo, endpoint: Endpoint, inputs: Sequenc
     return session, event_id_of(joined, channel.provider)
 
 
-def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> Iterator[Output | Event]:
-    """Follow a joined job on its session's stream: progress, previews, then the final image."""
+def listen(
+    channel: Channel, space: App, session: str, event_id: str, replica: Replica | None = None
+) -> Iterator[Output | Event]:
+    """Follow a joined job on its session's stream: progress, previews, then the final image. File URLs
+    lead to the ``replica`` that answered, where a proxy named one."""
     url = space.api_url("/queue/data?" + urlencode({"session_hash": session}))
     try:
         with channel.event_stream(url) as body:
-            space = space.on_replica(channel.replica)
+            space = replica.pin(space) if replica is not None else space
             messages = (
                 decode(data, channel.provider) for _, data in sse_events(body, channel.provider, channel.secret)
             )
@@ -73,7 +77,7 @@ def listen(channel: Channel, space: SpaceInfo, session: str, event_id: str) -> I
 
 
 def _follow(
-    messages: Iterator[Any], space: SpaceInfo, event_id: str, provider: str, *, anonymous: bool = False
+    messages: Iterator[Any], space: App, event_id: str, provider: str, *, anonymous: bool = False
 ) -> Iterator[Output | Event]:
     hold = PreviewHold()
     outputs: Any = None
@@ -149,7 +153,7 @@ _REPORTS: dict[str, Callable[[dict[str, Any], str], Iterator[Event]]] = {
 
 
 def _completed(
-    message: dict[str, Any], space: SpaceInfo, provider: str, hold: PreviewHold, *, anonymous: bool
+    message: dict[str, Any], space: App, provider: str, hold: PreviewHold, *, anonymous: bool
 ) -> Iterator[Output]:
     output = message.get("output")
     if not isinstance(output, dict):

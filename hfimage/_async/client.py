@@ -14,16 +14,15 @@ import anyio.lowlevel
 
 from .._core.batch import check_count
 from .._core.cancel import Cancellation
-from .._core.lazy import Lazy
-from .._http.transport import POOL_SIZE
+from .._core.lazy import module_default
+from ..client import POOL_SIZE, FinalImage
 from ..client import Client as SyncClient
-from ..client import FinalImage
 from ..errors import HFImageError
 from ..inspection import SpaceDescription
 from ..parameters import GenerateParams, check_callback, check_prompts, documented
 from ..providers import Provider
-from ..results import Event, Image, Preview, ZeroGPUQuota
-from ._bridge import EventStream
+from ..results import Event, Image, Preview, ZeroGPUQuota, content_of
+from .stream import EventStream
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -157,13 +156,13 @@ async def download(picture: Preview | Image) -> bytes:
     """A Preview's or Image's bytes, downloaded in a worker thread; cancelling stops the download at once."""
     cancellation = Cancellation()
     try:
-        return await anyio.to_thread.run_sync(picture._fetch, cancellation, abandon_on_cancel=True)
+        return await anyio.to_thread.run_sync(content_of, picture, cancellation, abandon_on_cancel=True)
     except BaseException:
         cancellation.cancel()
         raise
 
 
-_default = Lazy(Client)
+_default = module_default(Client)
 
 
 def default_client() -> Client:

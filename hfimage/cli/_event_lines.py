@@ -8,7 +8,7 @@ from typing import Any
 from ..results import Event, Image, Notice, Preview, Progress, Queued, Started, Status
 
 
-def describe(event: Event) -> str | None:
+def event_line(event: Event) -> str | None:
     """What the event says, in a few words, or None for kinds with nothing to show."""
     line = _LINES.get(type(event))
     return f"{event.provider}: {line(event)}" if line is not None else None

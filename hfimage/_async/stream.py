@@ -68,7 +68,7 @@ class EventStream:
         self._limiter_for = limiter_for
         self._download_final = download_final
         self._images_only = images_only
-        """Hand over Images only: for a caller who wants the result, other events wake the loop for nothing."""
+        """Hand over Images only: for a caller provider wants the result, other events wake the loop for nothing."""
         self._cancellation = Cancellation()
         self._thread: threading.Thread | None = None
         self._limiter: anyio.CapacityLimiter | None = None

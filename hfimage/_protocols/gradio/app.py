@@ -73,7 +73,7 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
-class SpaceInfo:
+class App:
     """A Gradio app's root URL, API prefix and named endpoints (empty when its config is unknown)."""
 
     root: str
@@ -89,25 +89,21 @@ class SpaceInfo:
     unsafe_endpoints: tuple[str, ...] = ()
     """Endpoint names the app sent that could change a URL's path: left out of ``endpoints``."""
 
-    def on_replica(self, seen: list[str]) -> SpaceInfo:
-        """This app as seen from the replica a channel last reached, if a proxy named one."""
-        return dataclasses.replace(self, replica=seen[0]) if seen else self
-
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
 
-    def endpoint_url(self, route: str, api_name: str, who: str) -> str:
+    def endpoint_url(self, route: str, api_name: str, provider: str) -> str:
         """``{prefix}/{route}/{api_name}``; ProtocolError for a name that could lead elsewhere."""
         problem = endpoint_name_problem(api_name)
         if problem is not None:
             raise ProtocolError(
-                f"{who}: the app names an endpoint {api_name[:100]!r}, which hfimage will not put in a URL "
+                f"{provider}: the app names an endpoint {api_name[:100]!r}, which hfimage will not put in a URL "
                 f"({problem}). Use another space.",
-                provider=who,
+                provider=provider,
             )
         return self.api_url(f"/{route}/" + quote(api_name, safe=""))
 
-    def file_url(self, path: str, who: str) -> str:
+    def file_url(self, path: str, provider: str) -> str:
         """Where a file the app produced can be downloaded; built from its path, not its (often wrong) url.
 
         On a known ``replica``, the URL is pinned to it (``/--replicas/{id}/...``), so it works
@@ -115,18 +111,18 @@ class SpaceInfo:
         elsewhere than the app's files.
         """
         if path.startswith(("http://", "https://")):
-            return server_url(path, who)
+            return server_url(path, provider)
         problem = file_path_problem(path)
         if problem is not None:
             raise ProtocolError(
-                f"{who} sent a file path hfimage will not fetch ({problem}): {path[:100]!r}", provider=who
+                f"{provider} sent a file path hfimage will not fetch ({problem}): {path[:100]!r}", provider=provider
             )
-        pinned = f"/--replicas/{server_id(self.replica, 'a replica id', who)}" if self.replica else ""
+        pinned = f"/--replicas/{server_id(self.replica, 'a replica id', provider)}" if self.replica else ""
         return f"{self.root}{pinned}{self.api_prefix}/file=" + quote(path, safe="/")
 
 
-def parse_config(root: str, config: Any, provider: str | None = None) -> SpaceInfo:
-    """A SpaceInfo from the JSON of ``{root}/config``; unknown parts are left out, not guessed.
+def parse_config(root: str, config: Any, provider: str | None = None) -> App:
+    """A App from the JSON of ``{root}/config``; unknown parts are left out, not guessed.
 
     Raises ProtocolError for a config of a shape no Gradio version sends.
     """
@@ -134,7 +130,7 @@ def parse_config(root: str, config: Any, provider: str | None = None) -> SpaceIn
         return _parse_config(root, config, provider)
 
 
-def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
+def _parse_config(root: str, config: Any, provider: str | None) -> App:
     if not isinstance(config, dict):
         raise ProtocolError(
             f"{root}/config is not a Gradio config (got {type(config).__name__}).",
@@ -171,7 +167,7 @@ def _parse_config(root: str, config: Any, provider: str | None) -> SpaceInfo:
             provider=provider,
             url=f"{root}/config",
         )
-    return SpaceInfo(
+    return App(
         root=root,
         api_prefix=prefix,
         version=version if isinstance(version, str) else None,
@@ -217,3 +213,19 @@ def _choices(choices: Any) -> tuple[Any, ...] | None:
     if not isinstance(choices, list):
         return None
     return tuple(choice[1] if isinstance(choice, list) and len(choice) == 2 else choice for choice in choices)
+
+
+def named_by(app: App, signature: tuple[str, ...] | None, endpoint: str | None) -> App | None:
+    """``app`` with its inputs named: by the app itself, or by a known ``signature`` (the input names of
+    ``endpoint``, in order) when the app's config agrees with it; None when only ``/info`` can name them."""
+    if app.named or signature is None:
+        return app if app.named else None
+    found = app.endpoints.get(endpoint or "")
+    if found is None and not app.endpoints:  # no config: trust the signature
+        unknown = tuple(InputSpec("unknown") for _ in signature)
+        found = Endpoint(endpoint or "", -1, unknown, queued=False)
+    if found is None or len(found.visible_inputs) != len(signature):
+        return None
+    names = iter(signature)
+    inputs = tuple(spec if spec.hidden else dataclasses.replace(spec, name=next(names)) for spec in found.inputs)
+    return dataclasses.replace(app, endpoints={found.api_name: dataclasses.replace(found, inputs=inputs)})

@@ -1,0 +1,44 @@
+"""Checks of the arguments a client and its calls share; each raises InvalidRequestError, before anything is sent."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from .._core.disk_cache import DiskCache, cache_folder
+from .._protocols.gradio.runner import PROTOCOLS
+from ..errors import InvalidRequestError
+
+
+def check_protocol(protocol: object) -> str:
+    if protocol not in PROTOCOLS:
+        raise InvalidRequestError(f"protocol must be one of {', '.join(PROTOCOLS)}; got {protocol!r}.")
+    return str(protocol)
+
+
+def check_proxy(proxy: object) -> str | None:
+    if proxy is None:
+        return None
+    if not isinstance(proxy, str) or "://" not in proxy:
+        raise InvalidRequestError(f"proxy must be a URL such as 'http://127.0.0.1:3128'; got {proxy!r}.")
+    return proxy
+
+
+def check_timeout(timeout: object) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        raise InvalidRequestError(f"timeout must be a positive number of seconds; got {timeout!r}.")
+    return float(timeout)
+
+
+def disk_cache(cache: object) -> DiskCache | None:
+    """The disk cache ``cache=`` asks for: the default folder for True, none for False, else the folder given."""
+    if cache is True:
+        return DiskCache(cache_folder())
+    if cache is False:
+        return None
+    if isinstance(cache, (str, os.PathLike)) and str(cache).strip():
+        return DiskCache(Path(cache).expanduser())
+    raise InvalidRequestError(f"cache must be True, False or a folder's path; got {cache!r}.")

@@ -1,0 +1,130 @@
+"""Planning a call: its checked request, and each provider to try in fallback order with its model and job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .._core.catalog import DEFAULT_CHAIN, closest_model, find_model
+from .._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
+from .._core.spelling import advice
+from .._http.auth import check_token, token_from_environment
+from ..errors import InvalidRequestError
+from ..parameters import PARAMETERS, ProviderChoice
+from ..providers import PROVIDERS, Job, Provider, provider_for
+from .arguments import check_protocol, check_proxy, check_timeout
+
+Step = tuple[Provider, str, Job]
+"""A provider to try, the model it will run, and its job."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked call, made by ``Client.plan()`` and run by ``Client.run()``: the request and, for each
+    provider in fallback order, its model and job."""
+
+    request: GenerationRequest
+    steps: tuple[Step, ...]
+    token: str | None
+    proxy: str | None
+    timeout: float
+    protocol: str
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """Every token this call may send, to be masked in anything it raises."""
+        credentials = (provider.credential(self.token) for provider, _, _ in self.steps)
+        return frozenset(credential.token for credential in credentials if credential is not None)
+
+
+@dataclass(frozen=True)
+class CallDefaults:
+    """What a client's calls use where a call gives nothing."""
+
+    token: str | None
+    proxy: str | None
+    timeout: float
+    protocol: str
+
+
+def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Plan:
+    """Check a call's parameters and decide its providers, sending nothing; InvalidRequestError for bad
+    input, or for a parameter ``generate()`` does not have."""
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        raise InvalidRequestError(
+            f"generate() has no parameter {unknown[0]!r}; it takes {', '.join(PARAMETERS)}.",
+        )
+    request = build_request(prompt, **{name: params.get(name) for name in GENERATION_PARAMETERS})
+    token, proxy, timeout, protocol = (params.get(name) for name in ("token", "proxy", "timeout", "protocol"))
+    return Plan(
+        request=request,
+        steps=_steps(request, params.get("model"), _choice(params.get("provider"), params.get("space"))),
+        token=check_token(token, "token=") or defaults.token or token_from_environment(),
+        proxy=check_proxy(proxy) or defaults.proxy,
+        timeout=check_timeout(timeout) or defaults.timeout,
+        protocol=defaults.protocol if protocol is None else check_protocol(protocol),
+    )
+
+
+def first_space_of_model(space: object) -> object:
+    """A model's name stands for its first space (what ``inspect("z-image-turbo")`` describes)."""
+    if isinstance(space, str) and "/" not in space and space not in PROVIDERS:
+        try:
+            return find_model(space).providers[0]
+        except InvalidRequestError:
+            close = closest_model(space)
+            hint = f" Did you mean the model {close!r}?" if close else ""
+            raise InvalidRequestError(
+                f"{space!r} is not a space id (owner/name, such as 'Tongyi-MAI/Z-Image-Turbo'), a space's URL, "
+                f"a built-in provider's name or a model's name.{hint} See "
+                f"{advice('hfimage.models()', '`hfimage models`')} for the models."
+            ) from None
+    return space
+
+
+def _choice(provider: ProviderChoice | None, space: ProviderChoice | None) -> ProviderChoice | None:
+    if provider is not None and space is not None:
+        raise InvalidRequestError("Give provider= or space=, not both: they name the same thing.")
+    return provider if provider is not None else space
+
+
+def _steps(request: GenerationRequest, model: str | None, provider: ProviderChoice | None) -> tuple[Step, ...]:
+    """Each provider to try, in order, with the model it runs and its job; InvalidRequestError if none can
+    take the request. With neither model nor provider, the default chain's providers that take it."""
+    if model is not None or provider is not None:
+        return tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider))
+    steps: list[Step] = []
+    refusals: list[InvalidRequestError] = []
+    for name in DEFAULT_CHAIN:
+        for chosen, model_name in _candidates(name, None):
+            try:
+                steps.append((chosen, model_name, chosen.prepare(request)))
+            except InvalidRequestError as refused:
+                refusals.append(refused)
+    if not steps:
+        raise InvalidRequestError(
+            f"No model of the default chain ({', '.join(DEFAULT_CHAIN)}) takes this request: "
+            f"{refusals[0]} Name a model or a space that does "
+            f"(see {advice('hfimage.models()', '`hfimage models`')})."
+        )
+    return tuple(steps)
+
+
+def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tuple[Provider, str]]:
+    """The providers to try, in order, each with the model it will run."""
+    info = find_model(model) if model is not None else None
+    if provider is None:
+        info = info or find_model(DEFAULT_CHAIN[0])
+        return [(provider_for(name), info.name) for name in info.providers]
+    items = list(provider) if isinstance(provider, (list, tuple)) else [provider]
+    if not items:
+        raise InvalidRequestError("provider= is an empty list; name at least one provider, or leave it out.")
+    chosen = [provider_for(item) for item in items]
+    for each in chosen:
+        if info is not None and info.name not in each.models:
+            raise InvalidRequestError(
+                f"{each.name} does not serve model {info.name!r}; it serves {', '.join(each.models)}.",
+                provider=each.name,
+            )
+    return [(each, info.name if info else each.models[0]) for each in chosen]
