@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 
+import hfimage
 from hfimage._core.lazy import reset_default_clients
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
 
 from .apps.launch import GradioServers, start, stop
+from .helpers import BACKENDS, AsyncAPI, SyncAPI
 
 pytest_plugins = ("pytester",)
 
@@ -146,3 +148,23 @@ def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     yield
     reset_default_clients()
+
+
+@pytest.fixture(params=["sync", *BACKENDS])
+def api(request: pytest.FixtureRequest) -> SyncAPI | AsyncAPI:
+    """The public API as sync code, asyncio code and trio code call it: each test runs three times."""
+    return SyncAPI() if request.param == "sync" else AsyncAPI(request.param)
+
+
+@pytest.fixture
+def client() -> Iterator[hfimage.Client]:
+    """A client of its own for the test, closed after it."""
+    with hfimage.Client() as made:
+        yield made
+
+
+@pytest.fixture(params=["queue", "call"])
+def client_per_route(request: pytest.FixtureRequest) -> Iterator[hfimage.Client]:
+    """A client on each Gradio route in turn: each test runs over both."""
+    with hfimage.Client(timeout=60, protocol=request.param) as made:
+        yield made

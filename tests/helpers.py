@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
 import time
 from typing import Any
+
+import anyio
+import PIL.Image
+
+import hfimage
+import hfimage.aio
+from hfimage._protocols.gradio.zerogpu import Failure
 
 ROOT = "https://tester-flux.hf.space"
 API = f"{ROOT}/gradio_api"
@@ -119,3 +128,104 @@ def run_hfimage(*args: str, cwd: Any = None, stdin: str | None = None, umask: in
         check=False,
         preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
     )
+
+
+TOKEN_ADVICE = "Authenticate with a Hugging Face token for more quota - https://huggingface.co/settings/tokens"
+
+# (text, the kind it reports, the wait it names)
+ZEROGPU_TEXTS = [
+    ("You have exceeded your GPU quota (46s left vs. 60s requested). Sign-up on Hugging Face to get more quotas or "
+     "retry in 0:09:48", Failure.QUOTA, 588.0),
+    ("You have exceeded your GPU quota (60s requested vs. 12s left). Try again in 0:05:12", Failure.QUOTA, 312.0),
+    ("You have exceeded your free GPU quota (60s requested vs. 12s left). Try again in 0:05:12", Failure.QUOTA, 312.0),
+    ("You have exceeded your Pro GPU quota (60s requested vs. 12s left). Try again in 1 day, 2:03:04", Failure.QUOTA,
+     93784.0),
+    ('You have exceeded your GPU quota (60s requested vs. 56s left). <a href="https://huggingface.co/join">Create a '
+     "free account</a> to get more usage quota.", Failure.QUOTA, None),
+    (f"You have exceeded your ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. {TOKEN_ADVICE}",
+     Failure.QUOTA, 312.0),
+    ("You have exceeded your free ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. Subscribe to "
+     "Hugging Face PRO to get 40 min of ZeroGPU quota a day - https://huggingface.co/subscribe/pro", Failure.QUOTA,
+     312.0),
+    ("You have exceeded your Pro ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. Add credits to "
+     "keep using ZeroGPU. $1 for 10 minutes of ZeroGPU inference - https://huggingface.co/settings/billing",
+     Failure.QUOTA, 312.0),
+    ("You have exceeded your GPU quota (286s left vs 300s requested). Signup on Huggingface or try again in 2 days.",
+     Failure.QUOTA, 172800.0),
+    ("You have exceeded your runs limit.", Failure.RUNS, None),
+    ("You have exceeded your ZeroGPU runs limit.", Failure.RUNS, None),
+    ("Unlogged user is runnning out of daily ZeroGPU quotas. Signup for free on https://huggingface.co/join or login "
+     "on https://huggingface.co/login to get more ZeroGPU quota now.", Failure.QUOTA, None),
+    ("User is runnning out of daily ZeroGPU quotas. Visit https://huggingface.co/subscribe/pro to get more ZeroGPU "
+     "quota now.", Failure.QUOTA, None),
+    ("Space app has reached its GPU limit. Try re-running outside of examples if it happened after clicking one",
+     Failure.SPACE_LIMIT, None),
+    ("You have too many ZeroGPU credits allocated to running tasks. Try again once some of those tasks have "
+     "completed.", Failure.PENDING, None),
+    ("The requested GPU duration (120s) is larger than the maximum allowed", Failure.DURATION, None),
+    ("No GPU was available after 60s", Failure.BUSY, None),
+    ("No GPU was available", Failure.BUSY, None),
+]  # fmt: skip
+"""What ZeroGPU and the spaces have said when the GPU is out, each with its kind and the wait it announces."""
+
+
+def colour_of(prompt, shade=1.0):
+    return tuple(int(channel * shade) for channel in hashlib.sha256(prompt.encode()).digest()[:3])
+
+
+def pixels(image):
+    decoded = PIL.Image.open(io.BytesIO(image.content)).convert("RGB")
+    return decoded.size, decoded.getpixel((decoded.width // 2, decoded.height // 2))
+
+
+def close_to(actual, expected, tolerance=12):
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
+
+
+BACKENDS = ["asyncio", "trio"]
+
+
+class SyncAPI:
+    """The public API as sync code calls it."""
+
+    name = "sync"
+
+    def generate(self, prompt, **params):
+        with hfimage.Client() as client:
+            return client.generate(prompt, **params)
+
+    def events(self, prompt, **params):
+        with hfimage.Client() as client:
+            return list(client.stream(prompt, **params))
+
+    def inspect(self, space, **params):
+        with hfimage.Client() as client:
+            return client.inspect(space, **params)
+
+
+class AsyncAPI:
+    """The public API as async code calls it, on one anyio backend."""
+
+    def __init__(self, backend):
+        self.name = backend
+
+    def generate(self, prompt, **params):
+        async def generate():
+            async with hfimage.aio.Client() as client:
+                return await client.generate(prompt, **params)
+
+        return anyio.run(generate, backend=self.name)
+
+    def events(self, prompt, **params):
+        async def events():
+            async with hfimage.aio.Client() as client, client.stream(prompt, **params) as stream:
+                return [event async for event in stream]
+
+        return anyio.run(events, backend=self.name)
+
+    def inspect(self, space, **params):
+        async def inspect():
+            async with hfimage.aio.Client() as client:
+                return await client.inspect(space, **params)
+
+        return anyio.run(inspect, backend=self.name)

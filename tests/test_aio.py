@@ -27,47 +27,10 @@ from hfimage.testing import (
     solid_png,
 )
 
-from .helpers import StepTimer, pictures
+from .helpers import BACKENDS, StepTimer, pictures
 
 QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
 """A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
-BACKENDS = ["asyncio", "trio"]
-
-
-class SyncAPI:
-    name = "sync"
-
-    def generate(self, prompt, **params):
-        with hfimage.Client() as client:
-            return client.generate(prompt, **params)
-
-    def events(self, prompt, **params):
-        with hfimage.Client() as client:
-            return list(client.stream(prompt, **params))
-
-
-class AsyncAPI:
-    def __init__(self, backend):
-        self.name = backend
-
-    def generate(self, prompt, **params):
-        async def generate():
-            async with hfimage.aio.Client() as client:
-                return await client.generate(prompt, **params)
-
-        return anyio.run(generate, backend=self.name)
-
-    def events(self, prompt, **params):
-        async def events():
-            async with hfimage.aio.Client() as client, client.stream(prompt, **params) as stream:
-                return [event async for event in stream]
-
-        return anyio.run(events, backend=self.name)
-
-
-@pytest.fixture(params=["sync", *BACKENDS])
-def api(request):
-    return SyncAPI() if request.param == "sync" else AsyncAPI(request.param)
 
 
 def workers():

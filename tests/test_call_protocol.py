@@ -27,21 +27,15 @@ STREAM = f"{API}/call/infer/{EVENT_ID}"
 
 
 @pytest.fixture
-def rsps():
+def call_mock():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(f"{ROOT}/config", json={"version": "6.31.0", "api_prefix": "/gradio_api"})
         mock.post(f"{API}/call/infer", json={"event_id": EVENT_ID})
         yield mock
 
 
-@pytest.fixture
-def client():
-    with hfimage.Client() as made:
-        yield made
-
-
-def events_of(rsps, client, body, **params):
-    rsps.get(STREAM, body=body, content_type="text/event-stream")
+def events_of(call_mock, client, body, **params):
+    call_mock.get(STREAM, body=body, content_type="text/event-stream")
     return list(client.stream("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT), **params))
 
 
@@ -49,34 +43,39 @@ def kinds(events):
     return [(type(event).__name__, event.url, event.seed) for event in events]
 
 
-def test_a_complete_event_gives_the_final_image_built_from_its_path(rsps, client):
-    events = events_of(rsps, client, sse(("complete", [file_data("final"), 1234])), seed=1234, width=512, height=256)
+def test_a_complete_event_gives_the_final_image_built_from_its_path(call_mock, client):
+    events = events_of(
+        call_mock, client, sse(("complete", [file_data("final"), 1234])), seed=1234, width=512, height=256
+    )
     assert kinds(events) == [("Image", file_url("final"), 1234)]
     image = events[0]
     assert (image.width, image.height, image.prompt, image.model) == (512, 256, "a cat", "flux")
     assert image.provider == "BlackForestLabs_Flux1Schnell"
-    posted = rsps.calls[1].request
+    posted = call_mock.calls[1].request
     assert json.loads(posted.body) == {"data": ["a cat", 1234, False, 512, 256, 2]}
-    assert [call.request.url for call in rsps.calls] == [f"{ROOT}/config", f"{API}/call/infer", STREAM]
+    assert [call.request.url for call in call_mock.calls] == [f"{ROOT}/config", f"{API}/call/infer", STREAM]
 
 
-def test_the_final_image_that_a_generator_repeats_is_reported_once(rsps, client):
+def test_the_final_image_that_a_generator_repeats_is_reported_once(call_mock, client):
     body = sse(
         ("generating", [file_data("step1"), 7]),
         ("generating", [file_data("final"), 7]),
         ("complete", [file_data("final"), 7]),
     )
-    assert kinds(events_of(rsps, client, body)) == [("Preview", file_url("step1"), 7), ("Image", file_url("final"), 7)]
+    assert kinds(events_of(call_mock, client, body)) == [
+        ("Preview", file_url("step1"), 7),
+        ("Image", file_url("final"), 7),
+    ]
 
 
-def test_every_distinct_preview_is_reported_before_the_final(rsps, client):
+def test_every_distinct_preview_is_reported_before_the_final(call_mock, client):
     body = sse(
         ("generating", [file_data("step1"), 7]),
         ("heartbeat", None),
         ("generating", [file_data("step2"), 7]),
         ("complete", [file_data("final"), 7]),
     )
-    events = events_of(rsps, client, body)
+    events = events_of(call_mock, client, body)
     assert kinds(events) == [
         ("Preview", file_url("step1"), 7),
         ("Preview", file_url("step2"), 7),
@@ -85,19 +84,19 @@ def test_every_distinct_preview_is_reported_before_the_final(rsps, client):
     assert [event.final for event in events] == [False, False, True]
 
 
-def test_heartbeats_and_unknown_events_are_ignored(rsps, client):
+def test_heartbeats_and_unknown_events_are_ignored(call_mock, client):
     body = sse(("heartbeat", None), ("log", {"x": 1}), ("heartbeat", None), ("complete", [file_data("f"), 3]))
-    assert kinds(events_of(rsps, client, body)) == [("Image", file_url("f"), 3)]
+    assert kinds(events_of(call_mock, client, body)) == [("Image", file_url("f"), 3)]
 
 
-def test_a_preview_without_an_image_is_skipped(rsps, client):
+def test_a_preview_without_an_image_is_skipped(call_mock, client):
     body = sse(("generating", [None, 3]), ("complete", [file_data("f"), 3]))
-    assert kinds(events_of(rsps, client, body)) == [("Image", file_url("f"), 3)]
+    assert kinds(events_of(call_mock, client, body)) == [("Image", file_url("f"), 3)]
 
 
-def test_without_a_reported_seed_the_given_seed_is_kept(rsps, client):
-    assert events_of(rsps, client, sse(("complete", [file_data("f")])), seed=99)[0].seed == 99
-    assert events_of(rsps, client, sse(("complete", [file_data("f")])))[0].seed is None
+def test_without_a_reported_seed_the_given_seed_is_kept(call_mock, client):
+    assert events_of(call_mock, client, sse(("complete", [file_data("f")])), seed=99)[0].seed == 99
+    assert events_of(call_mock, client, sse(("complete", [file_data("f")])))[0].seed is None
 
 
 @pytest.mark.parametrize(
@@ -115,23 +114,23 @@ def test_without_a_reported_seed_the_given_seed_is_kept(rsps, client):
         ),
     ],
 )
-def test_every_error_event_shape_becomes_a_typed_error(rsps, client, data, error_type, message):
+def test_every_error_event_shape_becomes_a_typed_error(call_mock, client, data, error_type, message):
     with pytest.raises(error_type) as caught:
-        events_of(rsps, client, sse(("error", data)))
+        events_of(call_mock, client, sse(("error", data)))
     assert type(caught.value) is error_type
     assert message in str(caught.value)
     assert caught.value.provider == "BlackForestLabs_Flux1Schnell"
 
 
-def test_a_quota_error_carries_its_retry_time(rsps, client):
+def test_a_quota_error_carries_its_retry_time(call_mock, client):
     data = {"error": "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"}
     with pytest.raises(QuotaExceededError) as caught:
-        events_of(rsps, client, sse(("error", data)))
+        events_of(call_mock, client, sse(("error", data)))
     assert caught.value.retry_after == 56.0
 
 
-def test_previews_already_sent_still_reach_the_caller_before_an_error(rsps, client):
-    rsps.get(STREAM, body=sse(("generating", [file_data("a"), 1]), ("heartbeat", None), ("error", None)))
+def test_previews_already_sent_still_reach_the_caller_before_an_error(call_mock, client):
+    call_mock.get(STREAM, body=sse(("generating", [file_data("a"), 1]), ("heartbeat", None), ("error", None)))
     events = client.stream("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))
     assert kinds([next(events)]) == [("Preview", file_url("a"), 1)]
     with pytest.raises(ProviderError):
@@ -146,19 +145,19 @@ def test_previews_already_sent_still_reach_the_caller_before_an_error(rsps, clie
         sse(("generating", [file_data("a"), 1])),
     ],
 )
-def test_a_stream_that_ends_without_a_result_is_an_error(rsps, client, body):
+def test_a_stream_that_ends_without_a_result_is_an_error(call_mock, client, body):
     with pytest.raises(ProtocolError, match="closed the event stream without a result"):
-        events_of(rsps, client, body)
+        events_of(call_mock, client, body)
 
 
-def test_an_event_that_is_not_json_is_a_protocol_error(rsps, client):
+def test_an_event_that_is_not_json_is_a_protocol_error(call_mock, client):
     with pytest.raises(ProtocolError, match="not JSON"):
-        events_of(rsps, client, "event: complete\ndata: [{oops\n\n")
+        events_of(call_mock, client, "event: complete\ndata: [{oops\n\n")
 
 
-def test_a_complete_event_without_an_image_is_a_protocol_error(rsps, client):
+def test_a_complete_event_without_an_image_is_a_protocol_error(call_mock, client):
     with pytest.raises(ProtocolError, match="finished without an image"):
-        events_of(rsps, client, sse(("complete", ["just text", 3])))
+        events_of(call_mock, client, sse(("complete", ["just text", 3])))
 
 
 def test_a_start_without_an_event_id_is_a_protocol_error(client):
@@ -235,18 +234,18 @@ def test_a_host_with_no_config_and_no_api_description_is_not_a_gradio_app_and_ge
     assert caught.value.status_code == answer.get("status")
 
 
-def test_the_prefix_is_discovered_once_per_client_and_forgotten_after_a_protocol_error(rsps, client):
-    rsps.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
+def test_the_prefix_is_discovered_once_per_client_and_forgotten_after_a_protocol_error(call_mock, client):
+    call_mock.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
     provider = BlackForestLabs_Flux1Schnell(url=ROOT)
     client.generate("a cat", provider=provider)
     client.generate("a dog", provider=provider)
-    assert [call.request.url for call in rsps.calls].count(f"{ROOT}/config") == 1
-    rsps.get(STREAM, body="")
+    assert [call.request.url for call in call_mock.calls].count(f"{ROOT}/config") == 1
+    call_mock.get(STREAM, body="")
     with pytest.raises(ProtocolError):
         client.generate("a bird", provider=provider)
-    rsps.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
+    call_mock.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
     client.generate("a fish", provider=provider)
-    assert [call.request.url for call in rsps.calls].count(f"{ROOT}/config") == 2
+    assert [call.request.url for call in call_mock.calls].count(f"{ROOT}/config") == 2
 
 
 def test_a_connection_failure_is_hfimages_connection_error(client):
@@ -259,29 +258,29 @@ def test_a_connection_failure_is_hfimages_connection_error(client):
     assert "Could not talk to tester-flux.hf.space" in str(caught.value)
 
 
-def test_the_image_downloads_once_and_is_cached(rsps, client):
-    rsps.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
-    rsps.get(file_url("f"), body=WEBP, content_type="image/webp")
+def test_the_image_downloads_once_and_is_cached(call_mock, client):
+    call_mock.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
+    call_mock.get(file_url("f"), body=WEBP, content_type="image/webp")
     image = client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))
     assert isinstance(image, Image)
     assert image.content == WEBP
     assert image.content == WEBP
     assert image.mime_type == "image/webp"
-    assert [call.request.url for call in rsps.calls].count(file_url("f")) == 1
+    assert [call.request.url for call in call_mock.calls].count(file_url("f")) == 1
 
 
 @pytest.mark.parametrize("content_type", ["text/html", "application/json"])
-def test_a_download_that_is_not_an_image_is_refused(rsps, client, content_type):
-    rsps.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
-    rsps.get(file_url("f"), body="<html>login</html>", content_type=content_type)
+def test_a_download_that_is_not_an_image_is_refused(call_mock, client, content_type):
+    call_mock.get(STREAM, body=sse(("complete", [file_data("f"), 1])))
+    call_mock.get(file_url("f"), body="<html>login</html>", content_type=content_type)
     image = client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT))
     with pytest.raises(ProtocolError, match=f"answered the image download with {content_type}"):
         _ = image.content
 
 
-def test_a_preview_is_clearly_not_final(rsps, client):
+def test_a_preview_is_clearly_not_final(call_mock, client):
     body = sse(("generating", [file_data("a"), 1]), ("heartbeat", None), ("complete", [file_data("f"), 1]))
-    preview = events_of(rsps, client, body)[0]
+    preview = events_of(call_mock, client, body)[0]
     assert isinstance(preview, Preview)
     assert not isinstance(preview, Image)
     assert preview.final is False

@@ -255,56 +255,49 @@ def test_a_failure_that_is_not_a_change_leaves_the_job_unsent_twice(tmp_path):
 # -- Hub records -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def hub(monkeypatch):
-    with FakeHub() as fake:
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        yield fake
-
-
-def test_a_space_id_is_found_without_the_hub_by_a_new_client(tmp_path, hub):
+def test_a_space_id_is_found_without_the_hub_by_a_new_client(tmp_path, fake_hub):
     with FakeSpace() as space:
-        hub.add("someone/fox", space.url)
+        fake_hub.add("someone/fox", space.url)
         for _ in range(3):
             with hfimage.Client(protocol="call", cache=tmp_path) as client:
                 png(client.generate("a fox", space="someone/fox"))
-    assert routes(hub) == ["/api/spaces/someone/fox"]
+    assert routes(fake_hub) == ["/api/spaces/someone/fox"]
     assert short(space) == ["/config", "/gradio_api/info", *3 * job_routes(space)]
 
 
-def test_a_kept_record_of_a_space_that_was_not_running_is_asked_again(tmp_path, hub):
+def test_a_kept_record_of_a_space_that_was_not_running_is_asked_again(tmp_path, fake_hub):
     with FakeSpace() as space:
-        hub.add("someone/fox", space.url, stage="PAUSED")
+        fake_hub.add("someone/fox", space.url, stage="PAUSED")
         with hfimage.Client(protocol="call", cache=tmp_path) as first, pytest.raises(hfimage.SpaceNotRunningError):
             first.generate("a fox", space="someone/fox")
-        hub.add("someone/fox", space.url)  # restarted by its owner
-        DiskCache(tmp_path).save("hub-spaces", f"{hub.url} someone/fox",
+        fake_hub.add("someone/fox", space.url)  # restarted by its owner
+        DiskCache(tmp_path).save("fake_hub-spaces", f"{fake_hub.url} someone/fox",
                                  {"host": space.url, "sdk": "gradio", "runtime": {"stage": "PAUSED"}})  # fmt: skip
         with hfimage.Client(protocol="call", cache=tmp_path) as second:
             png(second.generate("a fox", space="someone/fox"))
-    assert routes(hub) == 2 * ["/api/spaces/someone/fox"]
+    assert routes(fake_hub) == 2 * ["/api/spaces/someone/fox"]
 
 
-def test_a_kept_record_names_its_hub_so_another_hub_is_asked(tmp_path, hub, monkeypatch):
+def test_a_kept_record_names_its_hub_so_another_hub_is_asked(tmp_path, fake_hub, monkeypatch):
     with FakeSpace() as space, FakeHub() as mirror:
-        hub.add("someone/fox", space.url)
+        fake_hub.add("someone/fox", space.url)
         mirror.add("someone/fox", space.url)
         with hfimage.Client(protocol="call", cache=tmp_path) as client:
             png(client.generate("a fox", space="someone/fox"))
         monkeypatch.setenv("HF_ENDPOINT", mirror.url)
         with hfimage.Client(protocol="call", cache=tmp_path) as client:
             png(client.generate("a fox", space="someone/fox"))
-    assert (routes(hub), routes(mirror)) == (["/api/spaces/someone/fox"], ["/api/spaces/someone/fox"])
+    assert (routes(fake_hub), routes(mirror)) == (["/api/spaces/someone/fox"], ["/api/spaces/someone/fox"])
 
 
 @pytest.mark.parametrize("hub_url", [None, "fake"])
-def test_a_built_in_provider_never_asks_the_hub(tmp_path, hub, monkeypatch, hub_url):
+def test_a_built_in_provider_never_asks_the_hub(tmp_path, fake_hub, monkeypatch, hub_url):
     with FakeSpace() as space:
-        hub.add("black-forest-labs/FLUX.1-schnell", space.url)
-        with hfimage.Client(cache=tmp_path, hub_url=hub.url if hub_url else None) as client:
+        fake_hub.add("black-forest-labs/FLUX.1-schnell", space.url)
+        with hfimage.Client(cache=tmp_path, hub_url=fake_hub.url if hub_url else None) as client:
             for _ in range(2):
                 png(client.generate("a fox", provider=BlackForestLabs_Flux1Schnell(url=space.url)))
-    assert routes(hub) == []
+    assert routes(fake_hub) == []
 
 
 # -- The command line, a new process each run --------------------------------------------------------
@@ -343,13 +336,13 @@ def test_inspect_reads_the_app_as_it_is_now_and_refreshes_the_cache(tmp_path):
         assert DiskCache(tmp_path).load("gradio-apps", space.url)["config"] == space.config()
 
 
-def test_inspect_asks_the_hub_afresh_too(tmp_path, hub):
+def test_inspect_asks_the_hub_afresh_too(tmp_path, fake_hub):
     with FakeSpace() as space:
-        hub.add("someone/fox", space.url)
+        fake_hub.add("someone/fox", space.url)
         for _ in range(2):
             with hfimage.Client(cache=tmp_path) as client:
                 client.inspect("someone/fox")
-    assert routes(hub) == 2 * ["/api/spaces/someone/fox"]
+    assert routes(fake_hub) == 2 * ["/api/spaces/someone/fox"]
 
 
 @pytest.mark.parametrize("fixture", ["fake_space", "fake_hub", "fake_providers"])

@@ -4,48 +4,25 @@ The test apps (tests/apps/spaces.py) have the real spaces' signatures and paint 
 colour derived from its prompt, so the pixels show which image came back.
 """
 
-import hashlib
-import io
 import threading
 import time
 
 import pytest
-from PIL import Image as PILImage
 
 import hfimage
 from hfimage import Image, Notice, Preview, Progress, Queued, Started
 from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 
-from .helpers import pictures
+from .helpers import close_to, colour_of, pictures, pixels
 
 
-def colour_of(prompt, shade=1.0):
-    return tuple(int(channel * shade) for channel in hashlib.sha256(prompt.encode()).digest()[:3])
-
-
-def pixels(image):
-    decoded = PILImage.open(io.BytesIO(image.content)).convert("RGB")
-    return decoded.size, decoded.getpixel((decoded.width // 2, decoded.height // 2))
-
-
-def close_to(actual, expected, tolerance=12):
-    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
-
-
-@pytest.fixture(params=["queue", "call"])
-def client(request):
-    """Each test runs over both Gradio routes."""
-    with hfimage.Client(timeout=60, protocol=request.param) as made:
-        yield made
-
-
-def gradio4_call(gradio, client):
+def gradio4_call(gradio, client_per_route):
     """Gradio 4 on the call route sends app errors without their text."""
-    return gradio.version.startswith("4.") and client.protocol == "call"
+    return gradio.version.startswith("4.") and client_per_route.protocol == "call"
 
 
-def test_flux_returns_the_requested_image_and_the_seed_it_used(gradio, client):
-    image = client.generate(
+def test_flux_returns_the_requested_image_and_the_seed_it_used(gradio, client_per_route):
+    image = client_per_route.generate(
         "a red fox", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["flux"]), seed=7, width=300, height=256
     )
     assert (image.seed, image.width, image.height) == (7, 296, 256)
@@ -57,15 +34,15 @@ def test_flux_returns_the_requested_image_and_the_seed_it_used(gradio, client):
     assert image.url.startswith(f"{gradio.url['flux']}{prefix}/file=")
 
 
-def test_without_a_seed_the_space_picks_one_and_it_is_reported(gradio, client):
-    image = client.generate("a red fox", provider=Voodoohop_Flux1Schnell(url=gradio.url["flux"]))
+def test_without_a_seed_the_space_picks_one_and_it_is_reported(gradio, client_per_route):
+    image = client_per_route.generate("a red fox", provider=Voodoohop_Flux1Schnell(url=gradio.url["flux"]))
     assert image.seed == 1234  # what the test app picks when asked to randomize
     assert pixels(image)[0] == (768, 768)
 
 
-def test_sd35_streams_its_previews_then_the_final_image_once(gradio, client):
+def test_sd35_streams_its_previews_then_the_final_image_once(gradio, client_per_route):
     events = list(
-        client.stream(
+        client_per_route.stream(
             "a castle",
             negative_prompt=" at night",
             aspect_ratio="16:9",
@@ -83,27 +60,27 @@ def test_sd35_streams_its_previews_then_the_final_image_once(gradio, client):
     assert close_to(final[1], colour_of("a castle at night"))
 
 
-def test_a_quota_error_is_typed(gradio, client):
+def test_a_quota_error_is_typed(gradio, client_per_route):
     provider = BlackForestLabs_Flux1Schnell(url=gradio.url["quota"])
-    if gradio4_call(gradio, client):
+    if gradio4_call(gradio, client_per_route):
         with pytest.raises(hfimage.ProviderError, match="did not say why"):
-            client.generate("a cat", provider=provider)
+            client_per_route.generate("a cat", provider=provider)
         return
     with pytest.raises(hfimage.QuotaExceededError) as caught:
-        client.generate("a cat", provider=provider)
+        client_per_route.generate("a cat", provider=provider)
     assert caught.value.retry_after == 56.0
     assert "You have exceeded your GPU quota" in str(caught.value)
 
 
-def test_an_app_error_is_a_provider_error(gradio, client):
+def test_an_app_error_is_a_provider_error(gradio, client_per_route):
     with pytest.raises(hfimage.ProviderError) as caught:
-        client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["broken"]))
+        client_per_route.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["broken"]))
     assert type(caught.value) is hfimage.ProviderError
-    if not gradio4_call(gradio, client):
+    if not gradio4_call(gradio, client_per_route):
         assert str(caught.value) == "BlackForestLabs_Flux1Schnell failed: The model could not load its weights."
 
 
-def test_fallback_reaches_a_space_that_can_serve(gradio, client):
+def test_fallback_reaches_a_space_that_can_serve(gradio, client_per_route):
     """Out of ZeroGPU quota, the call goes past the other ZeroGPU space to one that is not on ZeroGPU."""
     off_zerogpu = hfimage.Space(gradio.url["flux"])
     providers = [
@@ -111,8 +88,8 @@ def test_fallback_reaches_a_space_that_can_serve(gradio, client):
         Voodoohop_Flux1Schnell(url=gradio.url["flux"]),
         off_zerogpu,
     ]
-    image = client.generate("a red fox", provider=providers, seed=5)
-    hidden = gradio.version.startswith("4.") and client.protocol == "call"  # no quota text: just a failure
+    image = client_per_route.generate("a red fox", provider=providers, seed=5)
+    hidden = gradio.version.startswith("4.") and client_per_route.protocol == "call"  # no quota text: just a failure
     served = "Voodoohop_Flux1Schnell" if hidden else off_zerogpu.name
     assert image.provider == served
     assert image.seed == 5
@@ -120,13 +97,15 @@ def test_fallback_reaches_a_space_that_can_serve(gradio, client):
     assert isinstance(image.attempts[0].error, hfimage.ProviderError)
 
 
-def test_the_spaces_own_limits_are_checked_before_sending(gradio, client):
+def test_the_spaces_own_limits_are_checked_before_sending(gradio, client_per_route):
     with pytest.raises(hfimage.InvalidRequestError, match="takes width from 256 to 2048; got 64"):
-        client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["flux"]), width=64)
+        client_per_route.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["flux"]), width=64)
 
 
-def test_saving_writes_the_image_with_its_real_extension(gradio, client, tmp_path):
-    image = client.generate("a red fox", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["flux"]), seed=1)
+def test_saving_writes_the_image_with_its_real_extension(gradio, client_per_route, tmp_path):
+    image = client_per_route.generate(
+        "a red fox", provider=BlackForestLabs_Flux1Schnell(url=gradio.url["flux"]), seed=1
+    )
     path = image.save(tmp_path / "fox")
     assert path == tmp_path / "fox.webp"
     assert path.read_bytes() == image.content

@@ -43,12 +43,12 @@ from hfimage.testing import (
     raw,
 )
 
-from .test_zerogpu import TEXTS
+from .helpers import ZEROGPU_TEXTS
 
 QUOTA_KINDS = (Failure.QUOTA, Failure.RUNS, Failure.PENDING, Failure.SPACE_LIMIT)
 WORDINGS = [
     (text, 30.0 if kind is Failure.PENDING and wait is None else wait)
-    for text, kind, wait in TEXTS
+    for text, kind, wait in ZEROGPU_TEXTS
     if kind in QUOTA_KINDS
 ]
 

@@ -23,7 +23,7 @@ def quick_polls(monkeypatch):
 
 
 @pytest.fixture
-def rsps():
+def imagelabs_mock():
     with responses.RequestsMock(registry=OrderedRegistry) as mock:
         yield mock
 
@@ -46,15 +46,15 @@ def script(mock, *answers):
             mock.post(f"{SITE}/progress", json=answer)
 
 
-def test_a_task_runs_from_start_to_done_with_status_events(rsps):
-    script(rsps, {"status": "Queued"}, {"status": "Queued"}, {"status": "Processing"}, DONE)
+def test_a_task_runs_from_start_to_done_with_status_events(imagelabs_mock):
+    script(imagelabs_mock, {"status": "Queued"}, {"status": "Queued"}, {"status": "Processing"}, DONE)
     events = run(seed=42, negative_prompt="blur")
     assert [type(event) for event in events] == [Status, Status, Image]
     assert [event.status for event in events[:2]] == ["Queued", "Processing"]
     image = events[-1]
     assert (image.url, image.seed, image.width, image.height) == (DONE["final_image_url"], 42, 1152, 896)
     assert (image.provider, image.model) == ("ImageLabs", "sdxl-turbo")
-    start = rsps.calls[0].request
+    start = imagelabs_mock.calls[0].request
     body = json.loads(start.body)
     assert body.pop("subseed").isdigit()
     assert body == {
@@ -73,24 +73,24 @@ def test_a_task_runs_from_start_to_done_with_status_events(rsps):
     assert start.headers["Referer"] == f"{SITE}/"
     assert start.headers["X-Requested-With"] == "XMLHttpRequest"
     assert start.headers["User-Agent"].startswith("Mozilla/5.0")
-    assert [json.loads(call.request.body) for call in rsps.calls[1:]] == [{"task_id": "t-1"}] * 4
+    assert [json.loads(call.request.body) for call in imagelabs_mock.calls[1:]] == [{"task_id": "t-1"}] * 4
 
 
-def test_without_a_seed_one_is_picked_sent_and_reported(rsps):
-    script(rsps, DONE)
+def test_without_a_seed_one_is_picked_sent_and_reported(imagelabs_mock):
+    script(imagelabs_mock, DONE)
     image = run()[-1]
-    assert json.loads(rsps.calls[0].request.body)["seed"] == str(image.seed)
+    assert json.loads(imagelabs_mock.calls[0].request.body)["seed"] == str(image.seed)
     assert 0 <= image.seed < 2**32
 
 
-def test_a_final_image_url_means_done_whatever_the_status(rsps):
-    script(rsps, {"status": "Processing", "final_image_url": "/images/9.png"})
+def test_a_final_image_url_means_done_whatever_the_status(imagelabs_mock):
+    script(imagelabs_mock, {"status": "Processing", "final_image_url": "/images/9.png"})
     assert run()[-1].url == f"{SITE}/images/9.png"
 
 
 @pytest.mark.parametrize("status", ["Error: prompt rejected", "error", "Internal ERROR in worker"])
-def test_a_status_containing_error_is_a_provider_error_with_the_servers_text(rsps, status):
-    script(rsps, {"status": "Processing"}, {"status": status})
+def test_a_status_containing_error_is_a_provider_error_with_the_servers_text(imagelabs_mock, status):
+    script(imagelabs_mock, {"status": "Processing"}, {"status": status})
     with pytest.raises(ProviderError) as caught:
         run()
     assert type(caught.value) is ProviderError
@@ -111,8 +111,8 @@ def test_a_status_containing_error_is_a_provider_error_with_the_servers_text(rsp
         (Raw(body="<html>oops</html>"), "web page instead of JSON"),
     ],
 )
-def test_progress_answers_of_unknown_shape_are_protocol_errors(rsps, answer, message):
-    script(rsps, answer)
+def test_progress_answers_of_unknown_shape_are_protocol_errors(imagelabs_mock, answer, message):
+    script(imagelabs_mock, answer)
     with pytest.raises(ProtocolError, match=message):
         run()
 
@@ -121,8 +121,8 @@ def test_progress_answers_of_unknown_shape_are_protocol_errors(rsps, answer, mes
     ("start", "message"),
     [({}, "no task_id"), ({"task_id": ""}, "no task_id"), ({"task_id": None}, "no task_id"), ([], "no task_id")],
 )
-def test_a_start_without_a_task_id_is_a_protocol_error(rsps, start, message):
-    rsps.post(f"{SITE}/txt2img", json=start)
+def test_a_start_without_a_task_id_is_a_protocol_error(imagelabs_mock, start, message):
+    imagelabs_mock.post(f"{SITE}/txt2img", json=start)
     with pytest.raises(ProtocolError, match=message):
         run()
 
@@ -135,37 +135,37 @@ def test_a_start_without_a_task_id_is_a_protocol_error(rsps, start, message):
         (500, {}, ServiceUnavailableError),
     ],
 )
-def test_http_failures_of_the_start_are_typed_and_never_resent(rsps, status, headers, error_type):
-    rsps.post(f"{SITE}/txt2img", status=status, headers=headers, json={"detail": "busy"})
+def test_http_failures_of_the_start_are_typed_and_never_resent(imagelabs_mock, status, headers, error_type):
+    imagelabs_mock.post(f"{SITE}/txt2img", status=status, headers=headers, json={"detail": "busy"})
     with pytest.raises(error_type):
         run()
-    assert len(rsps.calls) == 1
+    assert len(imagelabs_mock.calls) == 1
 
 
-def test_a_passing_failure_of_a_poll_is_retried_and_the_start_is_not(rsps):
+def test_a_passing_failure_of_a_poll_is_retried_and_the_start_is_not(imagelabs_mock):
     script(
-        rsps,
+        imagelabs_mock,
         {"status": "Processing"},
         Raw(status=503, json={"detail": "busy"}),
         Raw(body=requests.ConnectionError("reset")),
         DONE,
     )
     assert isinstance(run()[-1], Image)
-    assert [call.request.url for call in rsps.calls].count(f"{SITE}/txt2img") == 1
+    assert [call.request.url for call in imagelabs_mock.calls].count(f"{SITE}/txt2img") == 1
 
 
-def test_repeated_poll_failures_give_up_with_the_typed_error(rsps):
-    script(rsps, *[Raw(status=502, body="<html>Bad gateway</html>")] * 3)
+def test_repeated_poll_failures_give_up_with_the_typed_error(imagelabs_mock):
+    script(imagelabs_mock, *[Raw(status=502, body="<html>Bad gateway</html>")] * 3)
     with pytest.raises(ServiceUnavailableError, match="HTTP 502"):
         run()
-    assert len(rsps.calls) == 4
+    assert len(imagelabs_mock.calls) == 4
 
 
-def test_no_hugging_face_token_is_ever_sent(rsps, monkeypatch):
+def test_no_hugging_face_token_is_ever_sent(imagelabs_mock, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_env")
-    script(rsps, DONE)
+    script(imagelabs_mock, DONE)
     run(token="hf_call")
-    for call in rsps.calls:
+    for call in imagelabs_mock.calls:
         assert "X-HF-Authorization" not in call.request.headers
         assert "Authorization" not in call.request.headers
     with pytest.raises(TypeError):

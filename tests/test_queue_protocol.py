@@ -43,15 +43,15 @@ def msg(kind, **fields):
 
 
 @pytest.fixture
-def rsps():
+def queue_mock():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(f"{ROOT}/config", json=CONFIG)
         mock.post(f"{API}/queue/join", json={"event_id": EVENT})
         yield mock
 
 
-def run(rsps, *messages, **params):
-    rsps.get(f"{API}/queue/data", body=data_lines(*messages), content_type="text/event-stream")
+def run(queue_mock, *messages, **params):
+    queue_mock.get(f"{API}/queue/data", body=data_lines(*messages), content_type="text/event-stream")
     with hfimage.Client() as client:
         return list(client.stream("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT), **params))
 
@@ -60,9 +60,9 @@ def completed(name="final", seed=4):
     return msg("process_completed", output={"data": [file_data(name), seed]}, success=True)
 
 
-def test_every_report_becomes_its_event_in_order(rsps):
+def test_every_report_becomes_its_event_in_order(queue_mock):
     events = run(
-        rsps,
+        queue_mock,
         msg("estimation", rank=2, queue_size=5, rank_eta=12.5),
         msg("estimation", rank=0, queue_size=3, rank_eta=None),
         msg("process_starts", eta=4.0),
@@ -84,20 +84,20 @@ def test_every_report_becomes_its_event_in_order(rsps):
     assert len(events) == 6
 
 
-def test_the_join_names_the_function_and_the_stream_its_session(rsps):
-    run(rsps, completed())
-    join = json.loads(rsps.calls[1].request.body)
+def test_the_join_names_the_function_and_the_stream_its_session(queue_mock):
+    run(queue_mock, completed())
+    join = json.loads(queue_mock.calls[1].request.body)
     assert join["data"] == ["a cat", 0, True, 768, 768, 2]
     assert join["fn_index"] == 7
     assert (join["event_data"], join["trigger_id"]) == (None, None)
-    assert rsps.calls[2].request.url == f"{API}/queue/data?session_hash={join['session_hash']}"
+    assert queue_mock.calls[2].request.url == f"{API}/queue/data?session_hash={join['session_hash']}"
 
 
-def test_previews_are_rebuilt_from_diffs_and_the_repeated_final_is_reported_once(rsps):
+def test_previews_are_rebuilt_from_diffs_and_the_repeated_final_is_reported_once(queue_mock):
     diff = [[["replace", ["path"], "/tmp/gradio/step2/image.webp"]], []]
     final_diff = [[["replace", ["path"], "/tmp/gradio/final/image.webp"]], []]
     events = run(
-        rsps,
+        queue_mock,
         msg("process_generating", output={"data": [file_data("step1"), 4]}, success=True),
         msg("process_generating", output={"data": diff}, success=True),
         msg("process_generating", output={"data": final_diff}, success=True),
@@ -111,14 +111,14 @@ def test_previews_are_rebuilt_from_diffs_and_the_repeated_final_is_reported_once
     assert [event.seed for event in events] == [4, 4, 4]
 
 
-def test_messages_of_other_jobs_are_ignored(rsps):
+def test_messages_of_other_jobs_are_ignored(queue_mock):
     other = {
         "msg": "process_completed",
         "event_id": "other",
         "output": {"data": [file_data("theirs"), 1]},
         "success": True,
     }
-    events = run(rsps, {**msg("estimation", rank=4, queue_size=9), "event_id": "other"}, other, completed("ours"))
+    events = run(queue_mock, {**msg("estimation", rank=4, queue_size=9), "event_id": "other"}, other, completed("ours"))
     assert [event.url for event in events] == [file_url("ours")]
 
 
@@ -137,18 +137,18 @@ def test_messages_of_other_jobs_are_ignored(rsps):
         ),
     ],
 )  # fmt: skip
-def test_a_failed_job_raises_with_the_apps_own_text(rsps, output, error_type, message):
+def test_a_failed_job_raises_with_the_apps_own_text(queue_mock, output, error_type, message):
     with pytest.raises(error_type) as caught:
-        run(rsps, msg("process_completed", output=output, success=False, title="Error"))
+        run(queue_mock, msg("process_completed", output=output, success=False, title="Error"))
     assert type(caught.value) is error_type
     assert message in str(caught.value)
     assert "'" not in str(caught.value).split(": ", 1)[1][:1]
 
 
-def test_a_quota_error_on_the_queue_route_has_its_retry_time(rsps):
+def test_a_quota_error_on_the_queue_route_has_its_retry_time(queue_mock):
     with pytest.raises(QuotaExceededError) as caught:
         run(
-            rsps,
+            queue_mock,
             msg("process_completed", output={"error": "You have exceeded your ZeroGPU runs limit."}, success=False),
         )
     assert caught.value.retry_after is None
@@ -166,13 +166,13 @@ def test_a_quota_error_on_the_queue_route_has_its_retry_time(rsps):
         ([msg("process_generating", output={"data": "x"})], ProtocolError, "intermediate outputs of unknown shape"),
     ],
 )
-def test_streams_that_go_wrong_are_typed_errors(rsps, messages, error_type, message):
+def test_streams_that_go_wrong_are_typed_errors(queue_mock, messages, error_type, message):
     with pytest.raises(error_type, match=message):
-        run(rsps, *messages)
+        run(queue_mock, *messages)
 
 
-def test_unknown_message_kinds_are_skipped(rsps):
-    events = run(rsps, msg("process_streaming", output={}), msg("something_new"), completed())
+def test_unknown_message_kinds_are_skipped(queue_mock):
+    events = run(queue_mock, msg("process_streaming", output={}), msg("something_new"), completed())
     assert [type(event) for event in events] == [Image]
 
 
@@ -210,12 +210,12 @@ def test_auto_uses_the_call_route_where_the_app_does_not_offer_the_queue(config)
         assert client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT)).seed == 2
 
 
-def test_the_call_protocol_can_be_chosen_per_call(rsps):
-    rsps.post(f"{API}/call/infer", json={"event_id": "c1"})
-    rsps.get(f"{API}/call/infer/c1", body=f"event: complete\ndata: {json.dumps([file_data('f'), 2])}\n\n")
+def test_the_call_protocol_can_be_chosen_per_call(queue_mock):
+    queue_mock.post(f"{API}/call/infer", json={"event_id": "c1"})
+    queue_mock.get(f"{API}/call/infer/c1", body=f"event: complete\ndata: {json.dumps([file_data('f'), 2])}\n\n")
     with hfimage.Client() as client:
         client.generate("a cat", provider=BlackForestLabs_Flux1Schnell(url=ROOT), protocol="call")
-    assert [call.request.url for call in rsps.calls][1:] == [f"{API}/call/infer", f"{API}/call/infer/c1"]
+    assert [call.request.url for call in queue_mock.calls][1:] == [f"{API}/call/infer", f"{API}/call/infer/c1"]
 
 
 def test_an_unknown_protocol_is_invalid():

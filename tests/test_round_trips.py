@@ -1,4 +1,4 @@
-"""The fewest round trips a call can make, counted by a proxy in front of real Gradio apps (6 and 4.44).
+"""The fewest round trips a call can make, counted by a latency_proxy in front of real Gradio apps (6 and 4.44).
 
 A warm call needs three requests (the job, its event stream, the image); a new process adds one
 connection, and with the disk cache nothing else: no config, no API description, no Hub.
@@ -39,7 +39,7 @@ JOB = {
 
 
 @pytest.fixture
-def proxy(gradio):
+def latency_proxy(gradio):
     with LatencyProxy(gradio.url["flux"].removeprefix("http://"), 0.0) as made:
         yield made
 
@@ -49,41 +49,41 @@ def prefix_of(gradio):
 
 
 @pytest.mark.parametrize("protocol", ["call", "queue"])
-def test_a_warm_call_sends_the_job_its_stream_and_the_download_and_nothing_else(gradio, proxy, protocol):
-    provider = BlackForestLabs_Flux1Schnell(url=proxy.url)
+def test_a_warm_call_sends_the_job_its_stream_and_the_download_and_nothing_else(gradio, latency_proxy, protocol):
+    provider = BlackForestLabs_Flux1Schnell(url=latency_proxy.url)
     with hfimage.Client(protocol=protocol, cache=False) as client:
         assert client.generate("a fox", provider=provider).content[:4] == b"RIFF"
-        first = proxy.take()
+        first = latency_proxy.take()
         for _ in range(3):
             assert client.generate("a fox", provider=provider).content[:4] == b"RIFF"
-    warm = proxy.take()
+    warm = latency_proxy.take()
     assert (first.connections, shapes(first.requests, prefix_of(gradio))) == (1, ["GET /config", *JOB[protocol]])
     assert (warm.connections, shapes(warm.requests, prefix_of(gradio))) == (0, 3 * JOB[protocol])
 
 
-def test_a_new_process_with_the_cache_connects_once_and_sends_only_the_job(gradio, proxy, tmp_path):
+def test_a_new_process_with_the_cache_connects_once_and_sends_only_the_job(gradio, latency_proxy, tmp_path):
     for run in range(2):
-        result = run_hfimage("a fox", "--url", proxy.url, "--protocol", "call", "-o", f"{run}.webp", "-q",
+        result = run_hfimage("a fox", "--url", latency_proxy.url, "--protocol", "call", "-o", f"{run}.webp", "-q",
                              cwd=tmp_path, HFIMAGE_CACHE=str(tmp_path / "cache"))  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert (tmp_path / f"{run}.webp").read_bytes()[:4] == b"RIFF"
-        traffic = proxy.take()
+        traffic = latency_proxy.take()
         assert traffic.connections == 1
         assert shapes(traffic.requests, prefix_of(gradio)) == ([] if run else ["GET /config"]) + JOB["call"]
 
 
 def test_the_proxy_adds_its_delay_to_each_round_trip_and_one_to_each_connection(gradio):
     one_way = 0.05
-    with LatencyProxy(gradio.url["flux"].removeprefix("http://"), one_way) as proxy:
+    with LatencyProxy(gradio.url["flux"].removeprefix("http://"), one_way) as latency_proxy:
         started = time.perf_counter()
-        with urllib.request.urlopen(f"{proxy.url}/config", timeout=10) as answer:  # a new connection each
+        with urllib.request.urlopen(f"{latency_proxy.url}/config", timeout=10) as answer:  # a new connection each
             assert answer.status == 200
         first = time.perf_counter() - started
         started = time.perf_counter()
-        with urllib.request.urlopen(f"{proxy.url}/config", timeout=10) as answer:
+        with urllib.request.urlopen(f"{latency_proxy.url}/config", timeout=10) as answer:
             answer.read()
         second = time.perf_counter() - started
-        traffic = proxy.take()
+        traffic = latency_proxy.take()
     assert (traffic.connections, traffic.requests, traffic.round_trips) == (2, ["GET /config", "GET /config"], 4)
     assert first >= 4 * one_way  # set-up and request: two round trips
     assert second >= 4 * one_way  # urllib opens a new connection each time

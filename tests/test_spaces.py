@@ -2,7 +2,6 @@
 
 import json
 
-import anyio
 import pytest
 import requests
 import responses
@@ -21,30 +20,9 @@ from hfimage import (
 from hfimage.testing import SIGNATURES, FakeSpace, Input, Signature, app_config, app_info, error, prompt_colour
 
 from .helpers import run_hfimage
-from .test_aio import BACKENDS, AsyncAPI, SyncAPI
 
 Z_IMAGE = "Tongyi-MAI/Z-Image-Turbo"
 TOKEN = "hf_spacetoken123"
-
-
-class SyncSpaces(SyncAPI):
-    def inspect(self, space, **params):
-        with hfimage.Client() as client:
-            return client.inspect(space, **params)
-
-
-class AsyncSpaces(AsyncAPI):
-    def inspect(self, space, **params):
-        async def inspect():
-            async with hfimage.aio.Client() as client:
-                return await client.inspect(space, **params)
-
-        return anyio.run(inspect, backend=self.name)
-
-
-@pytest.fixture(params=["sync", *BACKENDS])
-def api(request):
-    return SyncSpaces() if request.param == "sync" else AsyncSpaces(request.param)
 
 
 @pytest.fixture

@@ -9,42 +9,8 @@ from hfimage._protocols.gradio.zerogpu import Failure, classify, retry_after
 from hfimage.providers import BlackForestLabs_Flux1Schnell
 from hfimage.testing import FakeSpace, error
 
-TOKEN_ADVICE = "Authenticate with a Hugging Face token for more quota - https://huggingface.co/settings/tokens"
+from .helpers import ZEROGPU_TEXTS
 
-# (text, the kind it reports, the wait it names)
-TEXTS = [
-    ("You have exceeded your GPU quota (46s left vs. 60s requested). Sign-up on Hugging Face to get more quotas or "
-     "retry in 0:09:48", Failure.QUOTA, 588.0),
-    ("You have exceeded your GPU quota (60s requested vs. 12s left). Try again in 0:05:12", Failure.QUOTA, 312.0),
-    ("You have exceeded your free GPU quota (60s requested vs. 12s left). Try again in 0:05:12", Failure.QUOTA, 312.0),
-    ("You have exceeded your Pro GPU quota (60s requested vs. 12s left). Try again in 1 day, 2:03:04", Failure.QUOTA,
-     93784.0),
-    ('You have exceeded your GPU quota (60s requested vs. 56s left). <a href="https://huggingface.co/join">Create a '
-     "free account</a> to get more usage quota.", Failure.QUOTA, None),
-    (f"You have exceeded your ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. {TOKEN_ADVICE}",
-     Failure.QUOTA, 312.0),
-    ("You have exceeded your free ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. Subscribe to "
-     "Hugging Face PRO to get 40 min of ZeroGPU quota a day - https://huggingface.co/subscribe/pro", Failure.QUOTA,
-     312.0),
-    ("You have exceeded your Pro ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:12. Add credits to "
-     "keep using ZeroGPU. $1 for 10 minutes of ZeroGPU inference - https://huggingface.co/settings/billing",
-     Failure.QUOTA, 312.0),
-    ("You have exceeded your GPU quota (286s left vs 300s requested). Signup on Huggingface or try again in 2 days.",
-     Failure.QUOTA, 172800.0),
-    ("You have exceeded your runs limit.", Failure.RUNS, None),
-    ("You have exceeded your ZeroGPU runs limit.", Failure.RUNS, None),
-    ("Unlogged user is runnning out of daily ZeroGPU quotas. Signup for free on https://huggingface.co/join or login "
-     "on https://huggingface.co/login to get more ZeroGPU quota now.", Failure.QUOTA, None),
-    ("User is runnning out of daily ZeroGPU quotas. Visit https://huggingface.co/subscribe/pro to get more ZeroGPU "
-     "quota now.", Failure.QUOTA, None),
-    ("Space app has reached its GPU limit. Try re-running outside of examples if it happened after clicking one",
-     Failure.SPACE_LIMIT, None),
-    ("You have too many ZeroGPU credits allocated to running tasks. Try again once some of those tasks have "
-     "completed.", Failure.PENDING, None),
-    ("The requested GPU duration (120s) is larger than the maximum allowed", Failure.DURATION, None),
-    ("No GPU was available after 60s", Failure.BUSY, None),
-    ("No GPU was available", Failure.BUSY, None),
-]  # fmt: skip
 TITLES = [
     ("ZeroGPU quota exceeded", Failure.QUOTA),
     ("ZeroGPU pending credits exceeded", Failure.PENDING),
@@ -62,7 +28,7 @@ ERRORS = {
 }
 
 
-@pytest.mark.parametrize(("text", "kind", "wait"), TEXTS)
+@pytest.mark.parametrize(("text", "kind", "wait"), ZEROGPU_TEXTS)
 def test_every_wording_is_read_without_a_title(text, kind, wait):
     assert classify(text) is kind
     assert retry_after(text) == wait
@@ -95,7 +61,7 @@ def test_an_ordinary_title_leaves_the_text_to_decide():
 
 
 def test_messages_keep_the_spaces_words_and_add_what_to_do():
-    quota = TEXTS[5][0]
+    quota = ZEROGPU_TEXTS[5][0]
     anonymous = app_error(quota, "P", anonymous=True)
     assert str(anonymous) == (
         f"P: {quota}. (retry after 312 s) Without a token you share the anonymous ZeroGPU quota (2 minutes of GPU "
@@ -107,12 +73,12 @@ def test_messages_keep_the_spaces_words_and_add_what_to_do():
         "(retry after 312 s) This quota is your account's, shared by every ZeroGPU space: hfimage will not try the "
         "others until then."
     )
-    pending = app_error(TEXTS[14][0], "P")
+    pending = app_error(ZEROGPU_TEXTS[14][0], "P")
     assert "wait for them to finish, then try again" in str(pending)
-    duration = app_error(TEXTS[15][0], "P", anonymous=True)
+    duration = app_error(ZEROGPU_TEXTS[15][0], "P", anonymous=True)
     assert "ask for fewer steps or a smaller image" in str(duration)
     assert "hf auth login" in str(duration)
-    limit = app_error(TEXTS[13][0], "P")
+    limit = app_error(ZEROGPU_TEXTS[13][0], "P")
     assert "use another space, or try it later" in str(limit)
 
 
