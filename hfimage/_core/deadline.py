@@ -6,15 +6,24 @@ import time
 from collections.abc import Callable
 
 from ..errors import TimeoutError
+from .cancel import Cancellation
 from .spelling import advice
 
 
 class Deadline:
-    """A point in time, ``seconds`` after creation, measured on a monotonic ``clock``."""
+    """A point in time, ``seconds`` after creation, measured on a monotonic ``clock``; ``sleep`` passes
+    time on that clock (a test's fake clock moves both, so waits and loops run without waiting)."""
 
-    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
         self.seconds = seconds
         self._clock = clock
+        self._sleep = sleep
         self._start = clock()
 
     @property
@@ -34,6 +43,18 @@ class Deadline:
     @property
     def expired(self) -> bool:
         return self.remaining() <= 0.0
+
+    def sleep(self, seconds: float, cancellation: Cancellation | None = None) -> None:
+        """Wait ``seconds`` on this deadline's clock; CallCancelledError as soon as ``cancellation`` is
+        cancelled."""
+        if self._sleep is not None:
+            self._sleep(seconds)
+            if cancellation is not None:
+                cancellation.check()
+        elif cancellation is not None:
+            cancellation.sleep(seconds)
+        else:
+            time.sleep(seconds)
 
     def check(self, doing: str, provider: str | None = None) -> None:
         """Raise TimeoutError (naming ``provider``) if the deadline has passed; ``doing`` says what was under way."""

@@ -8,6 +8,8 @@ runs ends with it, and one made later keeps the call's token, proxy and timeout.
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Callable
 from typing import BinaryIO
 
 from .._core.cancel import Cancellation
@@ -33,10 +35,13 @@ class CallContext:
         proxy: str | None = None,
         cancellation: Cancellation | None = None,
         secrets: frozenset[str] = frozenset(),
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.transport = transport
         self.timeout = timeout
-        self.deadline = Deadline(timeout)
+        self.deadline = Deadline(timeout, clock=clock, sleep=sleep)
+        """The call's deadline, on ``clock`` (``sleep`` passes time on it; a test's fake clock)."""
         self.token = token
         self.proxy = proxy
         self.cancellation = cancellation

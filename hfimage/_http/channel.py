@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,8 +72,5 @@ class Channel:
         return Body(self.transport.timeouts, response, watch=self.watch, provider=self.provider, piece=piece)
 
     def sleep(self, seconds: float) -> None:
-        """Wait between polls; a cancellation cuts the wait short."""
-        if self.cancellation is None:
-            time.sleep(seconds)
-        else:
-            self.cancellation.sleep(seconds)
+        """Wait between polls, on the deadline's clock; a cancellation cuts the wait short."""
+        self.deadline.sleep(seconds, self.cancellation)

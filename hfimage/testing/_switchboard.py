@@ -10,16 +10,15 @@ import threading
 
 
 class Switchboard:
-    """One thread that accepts the connections of every fake server in the process: a fake costs a
-    listening socket, not a thread, and closing it takes no polling interval."""
+    """Accepts the connections of every fake server in the process on one thread: a fake costs a
+    listening socket, not a thread, and closing it takes no polling interval. The thread ends when
+    the last fake closes, and the next one to open starts it again."""
 
     def __init__(self) -> None:
-        self._selector = selectors.DefaultSelector()
-        self._wake, self._woken = socket.socketpair()
-        self._selector.register(self._woken, selectors.EVENT_READ)
         self._lock = threading.Lock()
         self._changes: list[tuple[bool, socketserver.TCPServer, threading.Event]] = []
-        self._thread: threading.Thread | None = None
+        self._wake: socket.socket | None = None
+        """Wakes the thread to apply the changes; None while no thread runs."""
 
     def serve(self, server: socketserver.TCPServer) -> None:
         self._change(True, server)
@@ -32,31 +31,38 @@ class Switchboard:
         done = threading.Event()
         with self._lock:
             self._changes.append((serve, server, done))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="hfimage-fakes", daemon=True)
-                self._thread.start()
-        self._wake.send(b"x")
+            if self._wake is None:
+                self._wake, woken = socket.socketpair()
+                threading.Thread(target=self._run, args=(self._wake, woken), name="hfimage-fakes", daemon=True).start()
+            self._wake.send(b"x")
         done.wait()
 
-    def _run(self) -> None:
-        while True:
-            for key, _ in self._selector.select():
-                if key.fileobj is self._woken:
-                    self._woken.recv(4096)
-                    self._apply()
-                else:
-                    key.data.handle_request()  # readable: accepts at once, handled on a thread of its own
+    def _run(self, wake: socket.socket, woken: socket.socket) -> None:
+        with selectors.DefaultSelector() as selector, wake, woken:
+            selector.register(woken, selectors.EVENT_READ)
+            while True:
+                for key, _ in selector.select():
+                    if key.fileobj is not woken:
+                        key.data.handle_request()  # readable: accepts at once, handled on a thread of its own
+                    elif not self._apply(selector, woken):
+                        return
 
-    def _apply(self) -> None:
+    def _apply(self, selector: selectors.BaseSelector, woken: socket.socket) -> bool:
+        """Apply the changes asked for; False (and this thread is over) once no server is left."""
+        woken.recv(4096)
         with self._lock:
             changes, self._changes = self._changes, []
-        for serve, server, done in changes:
-            if serve:
-                self._selector.register(server, selectors.EVENT_READ, server)
-            else:
-                with contextlib.suppress(KeyError, ValueError):
-                    self._selector.unregister(server)
-            done.set()
+            for serve, server, done in changes:
+                if serve:
+                    selector.register(server, selectors.EVENT_READ, server)
+                else:
+                    with contextlib.suppress(KeyError, ValueError):
+                        selector.unregister(server)
+                done.set()
+            if len(selector.get_map()) > 1:
+                return True
+            self._wake = None
+            return False
 
 
 SWITCHBOARD = Switchboard()

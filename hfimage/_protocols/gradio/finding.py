@@ -83,6 +83,7 @@ class Finder:
         while True:
             channel.deadline.check("waiting for the space to wake up", self.target.name)
             channel.sleep(min(WAKE_POLL_SECONDS, channel.deadline.remaining()))
+            channel.deadline.check("waiting for the space to wake up", self.target.name)
             try:
                 root = self._hub_root() if self._uses_hub() else self.target.url
                 return Found(root, self.apps.get(channel, root, named=named), False)
