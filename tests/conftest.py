@@ -1,14 +1,11 @@
-"""Fixtures: real Gradio servers on 127.0.0.1 (current major, and 4.44.1) and fake spaces."""
+"""Fixtures every layer shares: no address but loopback, no token or cache of this machine, fake spaces,
+the public API three ways (sync, asyncio, trio), a client per test."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,85 +15,36 @@ import hfimage
 from hfimage._core.lazy import reset_default_clients
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
 
-from .apps.launch import GradioServers, start, stop
+from .apps.gradio4 import build_in_background, environment_root, say_for
 from .helpers import BACKENDS, AsyncAPI, SyncAPI
 
 pytest_plugins = ("pytester",)
 
-APPS = ("flux", "sd35", "quota", "broken", "progress", "busy", "zerogpu", "flux_dev", "sd35_turbo", "qwen", "z_image",
-        "z_image_plain", "kolors", "image_to_image", "unnamed")  # fmt: skip
-GRADIO4_PINS = ("gradio==4.44.1", "huggingface_hub<0.26", "fastapi<0.113", "starlette<0.39", "pydantic<2.10")
+E2E = Path(__file__).parent / "e2e"
 
 
-def _gradio4_python(config: pytest.Config) -> str:
-    """An interpreter with gradio 4.44.1: $HFIMAGE_GRADIO4_PYTHON, else a venv built once in pytest's cache."""
-    given = os.environ.get("HFIMAGE_GRADIO4_PYTHON")
-    if given:
-        return given
-    root = config.cache.mkdir("gradio-4.44.1") if config.cache else Path(".pytest_cache") / "gradio-4.44.1"
-    python = root / "venv" / "bin" / "python"
-    ready = root / "ready"
-    if not ready.exists():
-        say = _say(config)
-        say(f"hfimage tests: building a virtual environment with gradio 4.44.1 in {root} (first run only) ...")
-        started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(root / "venv")], check=True, timeout=300)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *GRADIO4_PINS],
-            check=True,
-            timeout=1200,
-        )
-        ready.write_text(" ".join(GRADIO4_PINS))
-        say(f"hfimage tests: gradio 4.44.1 is ready ({time.monotonic() - started:.0f} s)")
-    return str(python)
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist, the end-to-end tests run together in one worker, which starts their Gradio
+    servers once, and they are handed out first (the biggest unit of work); every other test is a
+    unit of its own, for the other workers."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class EndToEndTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "e2e" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return EndToEndTogether(config, log)
 
 
-def _say(config: pytest.Config) -> Callable[[str], None]:
-    """A way to write one line on the terminal at once, even while pytest captures output: the reporter's
-    writer buffers, so each line is flushed (else it shows only when the build is over)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
-        return lambda line: print(line, file=sys.stderr, flush=True)
-
-    def say(line: str) -> None:
-        reporter.ensure_newline()
-        reporter.write(line + "\n", flush=True)
-
-    return say
-
-
-@pytest.fixture(scope="session")
-def gradio6() -> Iterator[GradioServers]:
-    import gradio
-
-    servers = start(sys.executable, gradio.__version__, APPS)
-    yield servers
-    stop(servers)
-
-
-@pytest.fixture(scope="session")
-def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
-    try:
-        python = _gradio4_python(request.config)
-    except (subprocess.SubprocessError, OSError) as exc:
-        if os.environ.get("CI"):
-            raise
-        why = (
-            f"pip exited with {exc.returncode}"
-            if isinstance(exc, subprocess.CalledProcessError)
-            else type(exc).__name__
-        )
-        pytest.skip(f"gradio 4.44.1 could not be installed ({why}): is the package registry (PyPI) reachable?")
-    servers = start(python, "4.44.1", APPS)
-    yield servers
-    stop(servers)
-
-
-@pytest.fixture(params=["gradio6", "gradio4"])
-def gradio(request: pytest.FixtureRequest) -> GradioServers:
-    """Each end-to-end test runs against the current Gradio major and against 4.44.1."""
-    servers: GradioServers = request.getfixturevalue(request.param)
-    return servers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A run that will reach the end-to-end tests starts building their gradio 4.44.1 environment now."""
+    config = session.config
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the run's first process does it
+        return
+    chosen = [Path(arg.split("::")[0]).resolve() for arg in config.args] or [Path.cwd()]
+    if any(path == E2E or E2E.is_relative_to(path) or path.is_relative_to(E2E) for path in chosen):
+        build_in_background(environment_root(config), say_for(config))
 
 
 @pytest.fixture(params=[GRADIO_6, GRADIO_4], ids=["layout5", "layout4"])
@@ -160,11 +108,4 @@ def api(request: pytest.FixtureRequest) -> SyncAPI | AsyncAPI:
 def client() -> Iterator[hfimage.Client]:
     """A client of its own for the test, closed after it."""
     with hfimage.Client() as made:
-        yield made
-
-
-@pytest.fixture(params=["queue", "call"])
-def client_per_route(request: pytest.FixtureRequest) -> Iterator[hfimage.Client]:
-    """A client on each Gradio route in turn: each test runs over both."""
-    with hfimage.Client(timeout=60, protocol=request.param) as made:
         yield made

@@ -1,5 +1,8 @@
 """Gradio apps with the real spaces' signatures, for end-to-end tests.
 
+Each stand-in of a space is built from that space's entry in hfimage's catalog
+(``hfimage/_core/spaces.py``, read by path: the Gradio 4 environment does not have hfimage), so
+the apps, the fakes and the library all know a space from one place.
 Run as ``python spaces.py NAME=PORT ...``; prints ``READY`` once every app listens on 127.0.0.1.
 Images are solid colours derived from the prompt, sized as requested, so tests can check them.
 ``slow`` and ``busy`` (one job at a time) sleep a tenth of a second per inference step.
@@ -8,15 +11,66 @@ received, by name, as one JSON line to the file named by ``HFIMAGE_ECHO_FILE``.
 """
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
 
 MAX_SEED = 2**31 - 1
+
+
+def _catalog():
+    path = Path(__file__).resolve().parents[2] / "hfimage" / "_core" / "spaces.py"
+    spec = importlib.util.spec_from_file_location("hfimage_catalog_spaces", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the classes are made
+    spec.loader.exec_module(module)
+    return module.SPACES
+
+
+SPACES = _catalog()
+
+
+def _component(spec):
+    """The Gradio component an input of the catalog declares."""
+    label = spec.name.replace("_", " ").capitalize()
+    if spec.component == "slider":
+        return gr.Slider(label=label, minimum=spec.minimum, maximum=spec.maximum, step=spec.step, value=spec.default)
+    if spec.component in ("dropdown", "radio"):
+        kind = gr.Dropdown if spec.component == "dropdown" else gr.Radio
+        return kind(label=label, choices=list(spec.choices), value=spec.default)
+    made = {
+        "textbox": lambda: gr.Textbox(label=label),
+        "checkbox": lambda: gr.Checkbox(label=label, value=spec.default),
+        "number": lambda: gr.Number(label=label, value=spec.default, precision=0),
+        "gallery": lambda: gr.Gallery(label=label),
+        "image": lambda: gr.Image(label=label, type="pil"),
+    }
+    return made[spec.component]()
+
+
+_OUTPUTS = {
+    "image": lambda: gr.Image(label="Result"),
+    "number": lambda: gr.Number(label="Seed", precision=0),
+    "gallery": lambda: gr.Gallery(label="Result"),
+    "textbox": lambda: gr.Textbox(label="Seed used"),
+}
+
+
+def from_catalog(space_id, fn, concurrency_limit="default"):
+    """An app with the endpoint the catalog declares for ``space_id``, served by ``fn``."""
+    signature = SPACES[space_id].signature
+    with gr.Blocks() as demo:
+        inputs = [_component(spec) for spec in signature.inputs]
+        outputs = [_OUTPUTS[kind]() for kind in signature.outputs]
+        gr.Button("Run").click(fn, inputs=inputs, outputs=outputs, api_name=signature.api_name,
+                               concurrency_limit=concurrency_limit)  # fmt: skip
+    return demo
 
 
 def picture(prompt, width, height, shade=1.0):
@@ -58,49 +112,6 @@ def progress_infer(prompt, seed, randomize_seed, width, height, num_inference_st
     for _ in progress.tqdm(range(3), desc="Sampling", unit="steps"):
         time.sleep(0.05)
     return picture(prompt, width, height), pick_seed(seed, randomize_seed)
-
-
-def flux_shaped(fn, concurrency_limit="default"):
-    with gr.Blocks() as demo:
-        prompt = gr.Text(label="Prompt")
-        seed = gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0)
-        randomize_seed = gr.Checkbox(label="Randomize seed", value=True)
-        width = gr.Slider(label="Width", minimum=256, maximum=2048, step=32, value=1024)
-        height = gr.Slider(label="Height", minimum=256, maximum=2048, step=32, value=1024)
-        steps = gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=4)
-        result = gr.Image(label="Result")
-        used_seed = gr.Number(label="Seed used")
-        run = gr.Button("Run")
-        run.click(
-            fn,
-            inputs=[prompt, seed, randomize_seed, width, height, steps],
-            outputs=[result, used_seed],
-            api_name="infer",
-            concurrency_limit=concurrency_limit,
-        )
-    return demo
-
-
-def sd35_shaped():
-    with gr.Blocks() as demo:
-        prompt = gr.Text(label="Prompt")
-        negative_prompt = gr.Text(label="Negative prompt")
-        seed = gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0)
-        randomize_seed = gr.Checkbox(label="Randomize seed", value=True)
-        width = gr.Slider(label="Width", minimum=512, maximum=1440, step=32, value=1024)
-        height = gr.Slider(label="Height", minimum=512, maximum=1440, step=32, value=1024)
-        guidance = gr.Slider(label="Guidance scale", minimum=0.0, maximum=7.5, step=0.1, value=4.5)
-        steps = gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=40)
-        result = gr.Image(label="Result")
-        used_seed = gr.Number(label="Seed used")
-        run = gr.Button("Run")
-        run.click(
-            sd35_infer,
-            inputs=[prompt, negative_prompt, seed, randomize_seed, width, height, guidance, steps],
-            outputs=[result, used_seed],
-            api_name="infer",
-        )
-    return demo
 
 
 ZEROGPU_ERRORS = [
@@ -148,18 +159,13 @@ def sd35_turbo_infer(prompt, negative_prompt, seed, randomize_seed, width, heigh
     return picture(prompt, width, height), used_seed(seed, randomize_seed)
 
 
-QWEN_SIZES = {"1:1": (1328, 1328), "16:9": (1664, 928), "9:16": (928, 1664), "4:3": (1472, 1140),
-              "3:4": (1140, 1472), "3:2": (1584, 1056), "2:3": (1056, 1584)}  # fmt: skip
+QWEN_SIZES = SPACES["Qwen/Qwen-Image"].sizes
 
 
 def qwen_infer(prompt, seed, randomize_seed, aspect_ratio, guidance_scale, num_inference_steps, prompt_enhance):
     echo("qwen", locals())
     width, height = QWEN_SIZES[aspect_ratio]
     return picture(prompt, width // 8, height // 8), used_seed(seed, randomize_seed)
-
-
-Z_RESOLUTIONS = ["1024x1024 ( 1:1 )", "1280x720 ( 16:9 )", "720x1280 ( 9:16 )", "1152x864 ( 4:3 )",
-                 "864x1152 ( 3:4 )", "1344x576 ( 21:9 )"]  # fmt: skip
 
 
 def z_image_generate(prompt, resolution, seed, steps, shift, random_seed, gallery_images):
@@ -191,105 +197,6 @@ def kolors_infer(
     return picture(prompt, width, height)
 
 
-def flux_dev_shaped():
-    with gr.Blocks() as demo:
-        inputs = [
-            gr.Text(label="Prompt"),
-            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
-            gr.Checkbox(label="Randomize seed", value=True),
-            gr.Slider(label="Width", minimum=256, maximum=2048, step=32, value=1024),
-            gr.Slider(label="Height", minimum=256, maximum=2048, step=32, value=1024),
-            gr.Slider(label="Guidance Scale", minimum=1, maximum=15, step=0.1, value=3.5),
-            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=28),
-        ]
-        outputs = [gr.Image(label="Result"), gr.Number(label="Seed")]
-        gr.Button("Run").click(flux_dev_infer, inputs=inputs, outputs=outputs, api_name="infer")
-    return demo
-
-
-def sd35_turbo_shaped():
-    with gr.Blocks() as demo:
-        inputs = [
-            gr.Text(label="Prompt"),
-            gr.Text(label="Negative prompt"),
-            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
-            gr.Checkbox(label="Randomize seed", value=True),
-            gr.Slider(label="Width", minimum=512, maximum=1440, step=32, value=1024),
-            gr.Slider(label="Height", minimum=512, maximum=1440, step=32, value=1024),
-            gr.Slider(label="Guidance scale", minimum=0.0, maximum=7.5, step=0.1, value=1.5),
-            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=8),
-        ]
-        outputs = [gr.Image(label="Result"), gr.Number(label="Seed")]
-        gr.Button("Run").click(sd35_turbo_infer, inputs=inputs, outputs=outputs, api_name="infer")
-    return demo
-
-
-def qwen_shaped():
-    with gr.Blocks() as demo:
-        inputs = [
-            gr.Text(label="Prompt"),
-            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
-            gr.Checkbox(label="Randomize seed", value=True),
-            gr.Radio(label="Aspect ratio", choices=list(QWEN_SIZES), value="16:9"),
-            gr.Slider(label="Guidance scale", minimum=1.0, maximum=10.0, step=0.1, value=4.0),
-            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=50),
-            gr.Checkbox(label="Prompt enhance", value=True),
-        ]
-        outputs = [gr.Image(label="Result"), gr.Number(label="Seed")]
-        gr.Button("Run").click(qwen_infer, inputs=inputs, outputs=outputs, api_name="infer")
-    return demo
-
-
-def z_image_shaped():
-    with gr.Blocks() as demo:
-        gallery = gr.Gallery(label="Generated images")
-        inputs = [
-            gr.Textbox(label="Prompt"),
-            gr.Dropdown(label="Resolution", choices=Z_RESOLUTIONS, value=Z_RESOLUTIONS[0]),
-            gr.Number(label="Seed", value=42, precision=0),
-            gr.Slider(label="Steps", minimum=1, maximum=100, step=1, value=8),
-            gr.Slider(label="Time shift", minimum=1.0, maximum=10.0, step=0.1, value=3.0),
-            gr.Checkbox(label="Random seed", value=True),
-            gallery,
-        ]
-        outputs = [gallery, gr.Textbox(label="Seed used"), gr.Number(label="Seed", precision=0)]
-        gr.Button("Generate").click(z_image_generate, inputs=inputs, outputs=outputs, api_name="generate")
-    return demo
-
-
-def z_image_plain_shaped():
-    with gr.Blocks() as demo:
-        inputs = [
-            gr.Textbox(label="Prompt"),
-            gr.Slider(label="Height", minimum=256, maximum=2048, step=64, value=1024),
-            gr.Slider(label="Width", minimum=256, maximum=2048, step=64, value=1024),
-            gr.Slider(label="Steps", minimum=1, maximum=20, step=1, value=9),
-            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=42),
-            gr.Checkbox(label="Randomize seed", value=True),
-        ]
-        outputs = [gr.Image(label="Image"), gr.Number(label="Seed")]
-        gr.Button("Go").click(z_image_plain_generate, inputs=inputs, outputs=outputs, api_name="generate_image")
-    return demo
-
-
-def kolors_shaped():
-    with gr.Blocks() as demo:
-        inputs = [
-            gr.Text(label="Prompt"),
-            gr.Image(label="IP-Adapter image", type="pil"),
-            gr.Slider(label="IP-Adapter scale", minimum=0.0, maximum=1.0, step=0.05, value=0.5),
-            gr.Text(label="Negative prompt"),
-            gr.Slider(label="Seed", minimum=0, maximum=MAX_SEED, step=1, value=0),
-            gr.Checkbox(label="Randomize seed", value=True),
-            gr.Slider(label="Width", minimum=256, maximum=1536, step=32, value=1024),
-            gr.Slider(label="Height", minimum=256, maximum=1536, step=32, value=1024),
-            gr.Slider(label="Guidance scale", minimum=0.0, maximum=10.0, step=0.1, value=5.0),
-            gr.Slider(label="Number of inference steps", minimum=1, maximum=50, step=1, value=25),
-        ]
-        gr.Button("Run").click(kolors_infer, inputs=inputs, outputs=[gr.Image(label="Result")], api_name="infer")
-    return demo
-
-
 def image_to_image_shaped():
     """An app that needs an input image: not a text-to-image endpoint."""
     with gr.Blocks() as demo:
@@ -306,20 +213,22 @@ def unnamed_shaped():
     return demo
 
 
+FLUX = "black-forest-labs/FLUX.1-schnell"
+
 APPS = {
-    "flux": lambda: flux_shaped(flux_infer),
-    "sd35": sd35_shaped,
-    "quota": lambda: flux_shaped(quota_infer),
-    "broken": lambda: flux_shaped(broken_infer),
-    "progress": lambda: flux_shaped(progress_infer),
-    "busy": lambda: flux_shaped(slow_infer, concurrency_limit=1),
-    "zerogpu": lambda: flux_shaped(zerogpu_infer),
-    "flux_dev": flux_dev_shaped,
-    "sd35_turbo": sd35_turbo_shaped,
-    "qwen": qwen_shaped,
-    "z_image": z_image_shaped,
-    "z_image_plain": z_image_plain_shaped,
-    "kolors": kolors_shaped,
+    "flux": lambda: from_catalog(FLUX, flux_infer),
+    "sd35": lambda: from_catalog("stabilityai/stable-diffusion-3.5-large", sd35_infer),
+    "quota": lambda: from_catalog(FLUX, quota_infer),
+    "broken": lambda: from_catalog(FLUX, broken_infer),
+    "progress": lambda: from_catalog(FLUX, progress_infer),
+    "busy": lambda: from_catalog(FLUX, slow_infer, concurrency_limit=1),
+    "zerogpu": lambda: from_catalog(FLUX, zerogpu_infer),
+    "flux_dev": lambda: from_catalog("black-forest-labs/FLUX.1-dev", flux_dev_infer),
+    "sd35_turbo": lambda: from_catalog("stabilityai/stable-diffusion-3.5-large-turbo", sd35_turbo_infer),
+    "qwen": lambda: from_catalog("Qwen/Qwen-Image", qwen_infer),
+    "z_image": lambda: from_catalog("Tongyi-MAI/Z-Image-Turbo", z_image_generate),
+    "z_image_plain": lambda: from_catalog("mrfakename/Z-Image-Turbo", z_image_plain_generate),
+    "kolors": lambda: from_catalog("Kwai-Kolors/Kolors", kolors_infer),
     "image_to_image": image_to_image_shaped,
     "unnamed": unnamed_shaped,
 }

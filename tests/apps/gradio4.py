@@ -1,0 +1,74 @@
+"""A virtual environment with gradio 4.44.1, built once in pytest's cache and shared by every process of
+a run: the first to need it builds it while the others wait on a lock. A run that will reach the
+end-to-end tests starts the build at once, in the background, so it overlaps the faster lanes."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PINS = ("gradio==4.44.1", "huggingface_hub<0.26", "fastapi<0.113", "starlette<0.39", "pydantic<2.10")
+
+
+def environment_root(config: Any) -> Path:
+    return config.cache.mkdir("gradio-4.44.1") if config.cache else Path(".pytest_cache") / "gradio-4.44.1"
+
+
+def gradio4_python(root: Path, say: Callable[[str], None]) -> str:
+    """An interpreter with gradio 4.44.1: $HFIMAGE_GRADIO4_PYTHON, else the one in ``root``, built
+    here unless it is ready (or another process is building it: then this waits for it).
+
+    Raises subprocess.SubprocessError or OSError when it cannot be built.
+    """
+    given = os.environ.get("HFIMAGE_GRADIO4_PYTHON")
+    if given:
+        return given
+    root.mkdir(parents=True, exist_ok=True)
+    python, ready = root / "venv" / "bin" / "python", root / "ready"
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ready.exists():
+            say(f"hfimage tests: building a virtual environment with gradio 4.44.1 in {root} (first run only) ...")
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(root / "venv")], check=True, timeout=300)
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PINS],
+                check=True,
+                timeout=1200,
+            )
+            ready.write_text(" ".join(PINS))
+            say(f"hfimage tests: gradio 4.44.1 is ready ({time.monotonic() - started:.0f} s)")
+    return str(python)
+
+
+def build_in_background(root: Path, say: Callable[[str], None]) -> None:
+    """Start building the environment now; a failure here is met again, and reported, by the test that
+    needs it."""
+
+    def build() -> None:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            gradio4_python(root, say)
+
+    threading.Thread(target=build, name="gradio4-build", daemon=True).start()
+
+
+def say_for(config: Any) -> Callable[[str], None]:
+    """A way to write one line on the terminal at once, even while pytest captures output: the reporter's
+    writer buffers, so each line is flushed (else it shows only when the build is over)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return lambda line: print(line, file=sys.stderr, flush=True)
+
+    def say(line: str) -> None:
+        reporter.ensure_newline()
+        reporter.write(line + "\n", flush=True)
+
+    return say

@@ -1,0 +1,60 @@
+"""Real Gradio servers on 127.0.0.1, launched once per run: the current major, and 4.44.1 in a virtual
+environment built on first use."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+import hfimage
+
+from ..apps.gradio4 import environment_root, gradio4_python, say_for
+from ..apps.launch import GradioServers, start, stop
+
+APPS = ("flux", "sd35", "quota", "broken", "progress", "busy", "zerogpu", "flux_dev", "sd35_turbo", "qwen", "z_image",
+        "z_image_plain", "kolors", "image_to_image", "unnamed")  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def gradio6() -> Iterator[GradioServers]:
+    import gradio
+
+    servers = start(sys.executable, gradio.__version__, APPS)
+    yield servers
+    stop(servers)
+
+
+@pytest.fixture(scope="session")
+def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
+    try:
+        python = gradio4_python(environment_root(request.config), say_for(request.config))
+    except (subprocess.SubprocessError, OSError) as exc:
+        if os.environ.get("CI"):
+            raise
+        why = (
+            f"pip exited with {exc.returncode}"
+            if isinstance(exc, subprocess.CalledProcessError)
+            else type(exc).__name__
+        )
+        pytest.skip(f"gradio 4.44.1 could not be installed ({why}): is the package registry (PyPI) reachable?")
+    servers = start(python, "4.44.1", APPS)
+    yield servers
+    stop(servers)
+
+
+@pytest.fixture(params=["gradio6", "gradio4"])
+def gradio(request: pytest.FixtureRequest) -> GradioServers:
+    """Each end-to-end test runs against the current Gradio major and against 4.44.1."""
+    servers: GradioServers = request.getfixturevalue(request.param)
+    return servers
+
+
+@pytest.fixture(params=["queue", "call"])
+def client_per_route(request: pytest.FixtureRequest) -> Iterator[hfimage.Client]:
+    """A client on each Gradio route in turn: each test runs over both."""
+    with hfimage.Client(timeout=60, protocol=request.param) as made:
+        yield made
