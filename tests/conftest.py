@@ -10,13 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
+from responses.registries import OrderedRegistry
 
 import hfimage
 from hfimage._core.lazy import reset_default_clients
+from hfimage._protocols.poll import PollSchedule
+from hfimage.providers import ImageLabs
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
 
 from .apps.gradio4 import build_in_background, environment_root, say_for
-from .helpers import BACKENDS, AsyncAPI, SyncAPI
+from .helpers import BACKENDS, ENV_TOKEN, HOME_TOKEN, OLD_ENV_TOKEN, PATH_TOKEN, AsyncAPI, SyncAPI
 
 pytest_plugins = ("pytester",)
 
@@ -109,3 +113,30 @@ def client() -> Iterator[hfimage.Client]:
     """A client of its own for the test, closed after it."""
     with hfimage.Client() as made:
         yield made
+
+
+@pytest.fixture
+def saved(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Every place a token can be saved, each holding its own token."""
+    home = tmp_path / "hf-home"
+    home.mkdir()
+    (home / "token").write_text(HOME_TOKEN + "\n")
+    (tmp_path / "elsewhere").write_text(f"  {PATH_TOKEN}  ")
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", OLD_ENV_TOKEN)
+    monkeypatch.setenv("HF_TOKEN", ENV_TOKEN)
+    return tmp_path
+
+
+@pytest.fixture
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ImageLabs polls every millisecond: a task's life takes no time."""
+    monkeypatch.setattr(ImageLabs, "schedule", PollSchedule(first=0.001, step=0.0, ceiling=0.001))
+
+
+@pytest.fixture
+def imagelabs_mock() -> Iterator[responses.RequestsMock]:
+    """ImageLabs' API mocked: answers in the order they were added."""
+    with responses.RequestsMock(registry=OrderedRegistry) as mock:
+        yield mock

@@ -16,6 +16,7 @@ import PIL.Image
 
 import hfimage
 import hfimage.aio
+from hfimage import GPUDurationError, QuotaExceededError, ServiceUnavailableError
 from hfimage._protocols.gradio.zerogpu import Failure
 
 ROOT = "https://tester-flux.hf.space"
@@ -229,3 +230,36 @@ class AsyncAPI:
                 return await client.inspect(space, **params)
 
         return anyio.run(inspect, backend=self.name)
+
+
+ZEROGPU_TITLES = [
+    ("ZeroGPU quota exceeded", Failure.QUOTA),
+    ("ZeroGPU pending credits exceeded", Failure.PENDING),
+    ("ZeroGPU queue timeout", Failure.BUSY),
+    ("ZeroGPU client error", Failure.BUSY),
+    ("ZeroGPU illegal duration", Failure.DURATION),
+]
+"""ZeroGPU's error titles (Gradio 6.13+), each with the failure it names."""
+
+
+ZEROGPU_ERRORS = {
+    Failure.QUOTA: (QuotaExceededError, True),
+    Failure.RUNS: (QuotaExceededError, True),
+    Failure.PENDING: (QuotaExceededError, True),
+    Failure.SPACE_LIMIT: (QuotaExceededError, False),
+    Failure.BUSY: (ServiceUnavailableError, None),
+    Failure.DURATION: (GPUDurationError, None),
+}
+"""The error each failure becomes, and whether the quota it names is the caller's own (shared by ZeroGPU spaces)."""
+
+ENV_TOKEN = "hf_fromenvironment1"
+OLD_ENV_TOKEN = "hf_fromoldvariable2"
+PATH_TOKEN = "hf_fromtokenpath3"
+HOME_TOKEN = "hf_fromhfhome4"
+"""A token in each place a token can be saved (the ``saved`` fixture puts them there)."""
+
+
+def imagelabs_events(**params: Any) -> list[Any]:
+    """The events of one call to ImageLabs (sdxl-turbo), with a client of its own."""
+    with hfimage.Client(timeout=5) as client:
+        return list(client.stream("a red fox", model="sdxl-turbo", **params))

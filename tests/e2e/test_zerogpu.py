@@ -3,19 +3,11 @@
 import pytest
 
 import hfimage
-from hfimage import GPUDurationError, ProviderError, QuotaExceededError, ServiceUnavailableError
+from hfimage import ProviderError
 from hfimage._protocols.gradio.zerogpu import Failure
 from hfimage.providers import BlackForestLabs_Flux1Schnell
 
-ERRORS = {
-    Failure.QUOTA: (QuotaExceededError, True),
-    Failure.RUNS: (QuotaExceededError, True),
-    Failure.PENDING: (QuotaExceededError, True),
-    Failure.SPACE_LIMIT: (QuotaExceededError, False),
-    Failure.BUSY: (ServiceUnavailableError, None),
-    Failure.DURATION: (GPUDurationError, None),
-}
-
+from ..helpers import ZEROGPU_ERRORS
 
 REAL_APP_CASES = [  # what tests/apps/spaces.py's zerogpu app raises for "zerogpu N": its kind, and its text's
     (Failure.QUOTA, Failure.QUOTA),
@@ -33,7 +25,7 @@ def expected_error(case, titled, protocol):
     if not titled and protocol == "call":
         return ProviderError  # Gradio 4 hides every app error's text on the call route
     kind = by_title if titled else by_text
-    return ERRORS[kind][0] if kind is not None else ProviderError
+    return ZEROGPU_ERRORS[kind][0] if kind is not None else ProviderError
 
 
 @pytest.mark.parametrize("protocol", ["queue", "call"])

@@ -4,8 +4,6 @@ import json
 
 import pytest
 import requests
-import responses
-from responses.registries import OrderedRegistry
 
 import hfimage
 from hfimage import Image, ProtocolError, ProviderError, RateLimitError, ServiceUnavailableError, Status
@@ -13,26 +11,14 @@ from hfimage._protocols.poll import PollSchedule
 from hfimage.providers import ImageLabs
 from hfimage.testing import FakeImageLabs, FinishAfter, Reply
 
+from ..helpers import imagelabs_events
+
 SITE = "https://editor.imagelabs.net"
+
+pytestmark = pytest.mark.usefixtures("quick_polls")
 
 
 DONE = {"status": "Done", "final_image_url": "https://editor.imagelabs.net/images/1.png"}
-
-
-@pytest.fixture(autouse=True)
-def quick_polls(monkeypatch):
-    monkeypatch.setattr(ImageLabs, "schedule", PollSchedule(first=0.001, step=0.0, ceiling=0.001))
-
-
-@pytest.fixture
-def imagelabs_mock():
-    with responses.RequestsMock(registry=OrderedRegistry) as mock:
-        yield mock
-
-
-def run(**params):
-    with hfimage.Client(timeout=5) as client:
-        return list(client.stream("a red fox", model="sdxl-turbo", **params))
 
 
 class Raw(dict):
@@ -50,7 +36,7 @@ def script(mock, *answers):
 
 def test_a_task_runs_from_start_to_done_with_status_events(imagelabs_mock):
     script(imagelabs_mock, {"status": "Queued"}, {"status": "Queued"}, {"status": "Processing"}, DONE)
-    events = run(seed=42, negative_prompt="blur")
+    events = imagelabs_events(seed=42, negative_prompt="blur")
     assert [type(event) for event in events] == [Status, Status, Image]
     assert [event.status for event in events[:2]] == ["Queued", "Processing"]
     image = events[-1]
@@ -80,21 +66,21 @@ def test_a_task_runs_from_start_to_done_with_status_events(imagelabs_mock):
 
 def test_without_a_seed_one_is_picked_sent_and_reported(imagelabs_mock):
     script(imagelabs_mock, DONE)
-    image = run()[-1]
+    image = imagelabs_events()[-1]
     assert json.loads(imagelabs_mock.calls[0].request.body)["seed"] == str(image.seed)
     assert 0 <= image.seed < 2**32
 
 
 def test_a_final_image_url_means_done_whatever_the_status(imagelabs_mock):
     script(imagelabs_mock, {"status": "Processing", "final_image_url": "/images/9.png"})
-    assert run()[-1].url == f"{SITE}/images/9.png"
+    assert imagelabs_events()[-1].url == f"{SITE}/images/9.png"
 
 
 @pytest.mark.parametrize("status", ["Error: prompt rejected", "error", "Internal ERROR in worker"])
 def test_a_status_containing_error_is_a_provider_error_with_the_servers_text(imagelabs_mock, status):
     script(imagelabs_mock, {"status": "Processing"}, {"status": status})
     with pytest.raises(ProviderError) as caught:
-        run()
+        imagelabs_events()
     assert type(caught.value) is ProviderError
     assert str(caught.value) == f"ImageLabs failed: {status}"
     assert caught.value.provider == "ImageLabs"
@@ -116,7 +102,7 @@ def test_a_status_containing_error_is_a_provider_error_with_the_servers_text(ima
 def test_progress_answers_of_unknown_shape_are_protocol_errors(imagelabs_mock, answer, message):
     script(imagelabs_mock, answer)
     with pytest.raises(ProtocolError, match=message):
-        run()
+        imagelabs_events()
 
 
 def test_a_passing_failure_of_a_poll_is_retried_and_the_start_is_not(imagelabs_mock):
@@ -127,21 +113,21 @@ def test_a_passing_failure_of_a_poll_is_retried_and_the_start_is_not(imagelabs_m
         Raw(body=requests.ConnectionError("reset")),
         DONE,
     )
-    assert isinstance(run()[-1], Image)
+    assert isinstance(imagelabs_events()[-1], Image)
     assert [call.request.url for call in imagelabs_mock.calls].count(f"{SITE}/txt2img") == 1
 
 
 def test_repeated_poll_failures_give_up_with_the_typed_error(imagelabs_mock):
     script(imagelabs_mock, *[Raw(status=502, body="<html>Bad gateway</html>")] * 3)
     with pytest.raises(ServiceUnavailableError, match="HTTP 502"):
-        run()
+        imagelabs_events()
     assert len(imagelabs_mock.calls) == 4
 
 
 def test_no_hugging_face_token_is_ever_sent(imagelabs_mock, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_env")
     script(imagelabs_mock, DONE)
-    run(token="hf_call")
+    imagelabs_events(token="hf_call")
     for call in imagelabs_mock.calls:
         assert "X-HF-Authorization" not in call.request.headers
         assert "Authorization" not in call.request.headers

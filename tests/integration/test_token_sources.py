@@ -8,32 +8,7 @@ import pytest
 import hfimage
 from hfimage import AuthenticationError, cli
 
-from ..helpers import run_hfimage
-
-ENV_TOKEN = "hf_fromenvironment1"
-
-
-OLD_ENV_TOKEN = "hf_fromoldvariable2"
-
-
-PATH_TOKEN = "hf_fromtokenpath3"
-
-
-HOME_TOKEN = "hf_fromhfhome4"
-
-
-@pytest.fixture
-def saved(monkeypatch, tmp_path):
-    """Every place a token can be saved, each holding its own token."""
-    home = tmp_path / "hf-home"
-    home.mkdir()
-    (home / "token").write_text(HOME_TOKEN + "\n")
-    (tmp_path / "elsewhere").write_text(f"  {PATH_TOKEN}  ")
-    monkeypatch.setenv("HF_HOME", str(home))
-    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "elsewhere"))
-    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", OLD_ENV_TOKEN)
-    monkeypatch.setenv("HF_TOKEN", ENV_TOKEN)
-    return tmp_path
+from ..helpers import ENV_TOKEN, run_hfimage
 
 
 def test_providers_check_says_where_the_token_came_from_and_the_quota(saved, fake_providers, capsys, monkeypatch):

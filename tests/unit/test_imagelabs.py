@@ -1,31 +1,15 @@
 """ImageLabs: start once, poll until done, every status shape typed."""
 
 import pytest
-import responses
-from responses.registries import OrderedRegistry
 
 import hfimage
 from hfimage import ProtocolError, RateLimitError, ServiceUnavailableError
-from hfimage._protocols.poll import PollSchedule
-from hfimage.providers import ImageLabs
+
+from ..helpers import imagelabs_events
 
 SITE = "https://editor.imagelabs.net"
 
-
-@pytest.fixture(autouse=True)
-def quick_polls(monkeypatch):
-    monkeypatch.setattr(ImageLabs, "schedule", PollSchedule(first=0.001, step=0.0, ceiling=0.001))
-
-
-@pytest.fixture
-def imagelabs_mock():
-    with responses.RequestsMock(registry=OrderedRegistry) as mock:
-        yield mock
-
-
-def run(**params):
-    with hfimage.Client(timeout=5) as client:
-        return list(client.stream("a red fox", model="sdxl-turbo", **params))
+pytestmark = pytest.mark.usefixtures("quick_polls")
 
 
 @pytest.mark.parametrize(
@@ -35,7 +19,7 @@ def run(**params):
 def test_a_start_without_a_task_id_is_a_protocol_error(imagelabs_mock, start, message):
     imagelabs_mock.post(f"{SITE}/txt2img", json=start)
     with pytest.raises(ProtocolError, match=message):
-        run()
+        imagelabs_events()
 
 
 @pytest.mark.parametrize(
@@ -49,10 +33,10 @@ def test_a_start_without_a_task_id_is_a_protocol_error(imagelabs_mock, start, me
 def test_http_failures_of_the_start_are_typed_and_never_resent(imagelabs_mock, status, headers, error_type):
     imagelabs_mock.post(f"{SITE}/txt2img", status=status, headers=headers, json={"detail": "busy"})
     with pytest.raises(error_type):
-        run()
+        imagelabs_events()
     assert len(imagelabs_mock.calls) == 1
 
 
 def test_imagelabs_refuses_parameters_it_does_not_take():
     with pytest.raises(hfimage.InvalidRequestError, match="ImageLabs does not take steps, guidance_scale"):
-        run(steps=4, guidance_scale=2)
+        imagelabs_events(steps=4, guidance_scale=2)

@@ -2,29 +2,11 @@
 
 import pytest
 
-from hfimage import GPUDurationError, ProviderError, QuotaExceededError, ServiceUnavailableError
+from hfimage import ProviderError, QuotaExceededError, ServiceUnavailableError
 from hfimage._protocols.gradio.app_errors import app_error
 from hfimage._protocols.gradio.zerogpu import Failure, classify, retry_after
 
-from ..helpers import ZEROGPU_TEXTS
-
-TITLES = [
-    ("ZeroGPU quota exceeded", Failure.QUOTA),
-    ("ZeroGPU pending credits exceeded", Failure.PENDING),
-    ("ZeroGPU queue timeout", Failure.BUSY),
-    ("ZeroGPU client error", Failure.BUSY),
-    ("ZeroGPU illegal duration", Failure.DURATION),
-]
-
-
-ERRORS = {
-    Failure.QUOTA: (QuotaExceededError, True),
-    Failure.RUNS: (QuotaExceededError, True),
-    Failure.PENDING: (QuotaExceededError, True),
-    Failure.SPACE_LIMIT: (QuotaExceededError, False),
-    Failure.BUSY: (ServiceUnavailableError, None),
-    Failure.DURATION: (GPUDurationError, None),
-}
+from ..helpers import ZEROGPU_ERRORS, ZEROGPU_TEXTS, ZEROGPU_TITLES
 
 
 @pytest.mark.parametrize(("text", "kind", "wait"), ZEROGPU_TEXTS)
@@ -32,7 +14,7 @@ def test_every_wording_is_read_without_a_title(text, kind, wait):
     assert classify(text) is kind
     assert retry_after(text) == wait
     made = app_error(text, "P")
-    cls, shared = ERRORS[kind]
+    cls, shared = ZEROGPU_ERRORS[kind]
     assert type(made) is cls
     if cls is QuotaExceededError:
         assert made.retry_after == (30.0 if kind is Failure.PENDING and wait is None else wait)
@@ -41,11 +23,11 @@ def test_every_wording_is_read_without_a_title(text, kind, wait):
     assert str(made).startswith("P: ")
 
 
-@pytest.mark.parametrize(("title", "kind"), TITLES)
+@pytest.mark.parametrize(("title", "kind"), ZEROGPU_TITLES)
 def test_the_title_decides_whatever_the_text(title, kind):
     assert classify("Something went wrong on the GPU", title) is kind
-    assert type(app_error("Something went wrong on the GPU", "P", title=title)) is ERRORS[kind][0]
-    assert type(app_error(None, "P", title=title)) is ERRORS[kind][0]  # a title without text still counts
+    assert type(app_error("Something went wrong on the GPU", "P", title=title)) is ZEROGPU_ERRORS[kind][0]
+    assert type(app_error(None, "P", title=title)) is ZEROGPU_ERRORS[kind][0]  # a title without text still counts
 
 
 def test_a_quota_title_wins_over_a_text_that_reads_as_a_busy_gpu():

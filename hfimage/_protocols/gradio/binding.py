@@ -242,10 +242,10 @@ def _check_usable(binding: Binding, provider: str) -> None:
     if reason is not None:
         raise InvalidRequestError(
             f"{provider}: /{binding.api_name} {reason}, so it is not a text-to-image endpoint hfimage can call. "
-            f"Its inputs: {describe_inputs(binding.endpoint)}.",
+            f"Its inputs: {listed_inputs(binding.endpoint)}.",
             provider=provider,
         )
 
 
-def describe_inputs(endpoint: Endpoint) -> str:
+def listed_inputs(endpoint: Endpoint) -> str:
     return listing(f"{spec.name or spec.label or '?'} ({spec.component})" for spec in endpoint.visible_inputs)

@@ -17,7 +17,7 @@ from ..._core.request import GenerationRequest
 from ..._core.spelling import options
 from ..._core.text import listing, number
 from ...errors import InvalidRequestError
-from .binding import TEXT_COMPONENTS, Binding, Slot, describe_inputs
+from .binding import TEXT_COMPONENTS, Binding, Slot, listed_inputs
 
 _PIXELS = re.compile(r"(\d{2,5})\s*[x\u00d7*]\s*(\d{2,5})")
 _RATIO = re.compile(r"(\d{1,3})\s*:\s*(\d{1,3})")
@@ -110,7 +110,7 @@ def _refuse_unsupported(binding: Binding, request: GenerationRequest, provider: 
     if missing:
         raise InvalidRequestError(
             f"{provider} has no input for {options(missing)}: /{binding.api_name} takes "
-            f"{describe_inputs(binding.endpoint)}. Leave {'it' if len(missing) == 1 else 'them'} out, "
+            f"{listed_inputs(binding.endpoint)}. Leave {'it' if len(missing) == 1 else 'them'} out, "
             "or pick another space.",
             provider=provider,
         )
