@@ -136,8 +136,8 @@ class _SeedProvider:
 
 class StabilityAI_SD35Large(_SeedProvider):
     provider_class = providers.StabilityAI_SD35Large
-    label = "StabilityAI SD-3.5-Large"
-    url = "https://stabilityai-stable-diffusion-3-5-large.hf.space"
+    label = providers.StabilityAI_SD35Large.label
+    url = providers.StabilityAI_SD35Large.default_url
     api_endpoint = "/gradio_api/call/infer"
     default_model = "stabilityai-stable-diffusion-3-5-large"
     default_image_model = default_model
@@ -219,8 +219,8 @@ class _Flux1Schnell(_SeedProvider):
 
 class BlackForestLabs_Flux1Schnell(_Flux1Schnell):
     provider_class = providers.BlackForestLabs_Flux1Schnell
-    label = "BlackForestLabs Flux-1-Schnell"
-    url = "https://black-forest-labs-flux-1-schnell.hf.space"
+    label = providers.BlackForestLabs_Flux1Schnell.label
+    url = providers.BlackForestLabs_Flux1Schnell.default_url
     api_endpoint = "https://black-forest-labs-flux-1-schnell.hf.space/call/infer"
     default_model = "black-forest-labs-flux-1-schnell"
     default_image_model = default_model
@@ -231,8 +231,8 @@ class BlackForestLabs_Flux1Schnell(_Flux1Schnell):
 
 class Voodoohop_Flux1Schnell(_Flux1Schnell):
     provider_class = providers.Voodoohop_Flux1Schnell
-    label = "Voodoohop Flux-1-Schnell"
-    url = "https://voodoohop-flux-1-schnell.hf.space"
+    label = providers.Voodoohop_Flux1Schnell.label
+    url = providers.Voodoohop_Flux1Schnell.default_url
     api_endpoint = "https://voodoohop-flux-1-schnell.hf.space/call/infer"
     default_model = "voodoohop-flux-1-schnell"
     default_image_model = default_model
@@ -243,8 +243,8 @@ class Voodoohop_Flux1Schnell(_Flux1Schnell):
 
 class ImageLabs(_SeedProvider):
     provider_class = providers.ImageLabs
-    label = "ImageLabs"
-    url = "https://editor.imagelabs.net"
+    label = providers.ImageLabs.label
+    url = providers.ImageLabs.default_url
     api_endpoint = "https://editor.imagelabs.net/txt2img"
     supports_stream = False
     supports_system_message = False

@@ -43,7 +43,7 @@ class Switchboard:
             while True:
                 for key, _ in selector.select():
                     if key.fileobj is not woken:
-                        key.data.handle_request()  # readable: accepts at once, handled on a thread of its own
+                        _accept(key.data)
                     elif not self._apply(selector, woken):
                         return
 
@@ -63,6 +63,22 @@ class Switchboard:
                 return True
             self._wake = None
             return False
+
+
+def _accept(server: socketserver.TCPServer) -> None:
+    """Take one waiting connection and hand it to the server, which answers it on a thread of its own."""
+    try:
+        request, address = server.get_request()
+    except OSError:  # the client gave up before it was accepted
+        return
+    if not server.verify_request(request, address):
+        server.shutdown_request(request)
+        return
+    try:
+        server.process_request(request, address)
+    except (OSError, RuntimeError):  # no thread to answer it on: drop the connection
+        server.handle_error(request, address)
+        server.shutdown_request(request)
 
 
 SWITCHBOARD = Switchboard()
