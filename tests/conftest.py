@@ -25,6 +25,21 @@ from .helpers import BACKENDS, ENV_TOKEN, HOME_TOKEN, OLD_ENV_TOKEN, PATH_TOKEN,
 pytest_plugins = ("pytester",)
 
 E2E = Path(__file__).parent / "e2e"
+UNIT = Path(__file__).parent / "unit"
+WORKERS = 3
+"""pytest-xdist workers: the integration and end-to-end tests mostly wait (on servers, deadlines,
+subprocesses), so three keep a two-core machine busy."""
+
+
+def _chosen(config: pytest.Config) -> list[Path]:
+    """The paths this run collects from."""
+    return [Path(arg.split("::")[0]).resolve() for arg in config.args] or [Path.cwd()]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: WORKERS, but none for the unit lane alone, which runs faster in one process."""
+    return 0 if all(path.is_relative_to(UNIT) for path in _chosen(config)) else WORKERS
 
 
 @pytest.hookimpl(optionalhook=True)
