@@ -64,6 +64,8 @@ class FakeImageLabs(FakeServer):
             self._progress(exchange)
         elif method == "GET" and route.startswith("/images/") and route[8:-4] in self.images:
             exchange.reply(Reply(200, self.images[route[8:-4]], "image/png"))
+        elif method == "GET" and route == "/":  # the editor's page, which `hfimage providers --check` asks for
+            exchange.reply(Reply(200, "<!DOCTYPE html><html><body>ImageLabs</body></html>", "text/html"))
         else:
             exchange.not_found()
 

@@ -14,7 +14,7 @@ from hfimage import (
     ProviderError,
     QuotaExceededError,
 )
-from hfimage.providers import BlackForestLabs_Flux1Schnell, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
+from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
 from hfimage.testing import SD35_INPUTS, FakeSpace, error, heartbeat, pause
 
 from ..helpers import pictures, posted_data
@@ -203,3 +203,13 @@ def test_when_no_provider_can_be_reached_the_error_is_a_connection_error():
         "No provider could be reached (BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell): "
         "nothing accepted the connections. Check the URL, your network and proxy."
     )
+
+
+def test_ping_reads_a_space_as_inspect_does_and_fetches_another_providers_front_page(fake_space, fake_imagelabs):
+    with hfimage.Client() as client:
+        assert client.ping(BlackForestLabs_Flux1Schnell(url=fake_space.url)) == (fake_space.url, "6.31.0")
+        assert client.ping(ImageLabs(url=fake_imagelabs.url), timeout=5) == (fake_imagelabs.url, None)
+        with pytest.raises(hfimage.ConnectionError):
+            client.ping(ImageLabs(url="http://127.0.0.1:9"), timeout=5)
+    assert [request.path for request in fake_space.requests] == ["/config", "/gradio_api/info"]
+    assert [request.path for request in fake_imagelabs.requests] == ["/"]
