@@ -315,3 +315,11 @@ def test_a_fake_hub_answers_as_the_hub_over_http(fake_hub):
     record = requests.get(f"{fake_hub.url}/api/spaces/owner/name", timeout=5).json()
     assert missing.status_code == 404
     assert (record["host"], record["sdk"], record["runtime"]["stage"]) == ("http://127.0.0.1:9", "gradio", "PAUSED")
+
+
+def test_an_app_that_takes_no_size_reports_the_size_the_call_asked_for():
+    prompt_only = Signature("infer", (Input("prompt", "textbox"),), outputs=("image",))
+    with FakeSpace(signature=prompt_only) as space:
+        image = hfimage.generate("a cat", space=space.url)
+    assert (image.width, image.height) == (1024, 1024)  # an int each, as Image promises, not None
+    assert space.received == [{"prompt": "a cat"}]

@@ -30,8 +30,8 @@ class Filled:
     """The values to send, in the endpoint's order, and what they amount to."""
 
     values: tuple[Any, ...]
-    width: int | None
-    height: int | None
+    width: int
+    height: int
     seed: int | None
     asked: Mapping[str, Any]
     """What the caller asked for, by input name, where something else is sent (a floored size)."""
@@ -133,7 +133,7 @@ def _size(
     wanted: Mapping[str, Any],
     rounding: tuple[int, int],
     asked: dict[str, Any],
-) -> tuple[int | None, int | None]:
+) -> tuple[int, int]:
     """Width and height for width and height inputs (floored to a multiple, at least the smallest side),
     or as asked for a size choice."""
     multiple, smallest = rounding
