@@ -187,8 +187,9 @@ class Client:
         credential = provider.credential(call_token)
         call = self._lookup(timeout, check_proxy(proxy) or self.proxy)
         try:
-            app, binding = provider.inspect(RunContext(call.channel(provider.name, credential), self._apps,
-                                                       self._hub, self.protocol))  # fmt: skip
+            app, binding = provider.inspect(
+                RunContext(call.channel(provider.name, credential), self._apps, self._hub, self.protocol)
+            )
         except HFImageError as error:
             raise handed_over(error, {credential.token} if credential else set()) from error.__cause__
         return description_of(provider.name, app, binding, frozenset(provider.defaults))
@@ -215,8 +216,9 @@ class Client:
 
     def _lookup(self, timeout: object, proxy: str | None) -> CallContext:
         """The context of a look-up that runs no job (``inspect()``, ``quota()``)."""
-        return CallContext(self._transport, timeout=check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT,
-                           proxy=proxy)  # fmt: skip
+        return CallContext(
+            self._transport, timeout=check_timeout(timeout) or self.timeout or INSPECT_TIMEOUT, proxy=proxy
+        )
 
     def _check_open(self) -> None:
         if self._closed:
@@ -264,8 +266,14 @@ class Client:
         ``cancellation``, when given, stops the call from another thread at once: its sockets are
         shut down and the generator ends.
         """
-        call = CallContext(self._transport, timeout=plan.timeout, token=plan.token, proxy=plan.proxy,
-                           cancellation=cancellation, secrets=plan.secrets)  # fmt: skip
+        call = CallContext(
+            self._transport,
+            timeout=plan.timeout,
+            token=plan.token,
+            proxy=plan.proxy,
+            cancellation=cancellation,
+            secrets=plan.secrets,
+        )
         try:
             yield from run_plan(plan, call, self._apps, self._hub, self._rests)
         except HFImageError as error:

@@ -59,8 +59,13 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
                 if not isinstance(output, Output):
                     yield output
                     continue
-                made = {**fields, "url": output.url, "seed": output.seed, "width": output.width,
-                        "height": output.height}  # fmt: skip
+                made = {
+                    **fields,
+                    "url": output.url,
+                    "seed": output.seed,
+                    "width": output.width,
+                    "height": output.height,
+                }
                 if not output.final:
                     yield Preview(**made)
                     continue

@@ -146,8 +146,9 @@ class Runner:
                 "Use protocol='call'.",
                 provider=self.target.name,
             )
-        return on_one_replica(self.channel, app, lambda channel, replica: self._queued(channel, replica, endpoint,
-                                                                                      values, app))  # fmt: skip
+        return on_one_replica(
+            self.channel, app, lambda channel, replica: self._queued(channel, replica, endpoint, values, app)
+        )
 
     def _queued(
         self, channel: Channel, replica: Replica, endpoint: Endpoint, values: Sequence[Any], app: App
