@@ -9,8 +9,6 @@ from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schne
 from hfimage.testing import FakeSpace, error
 
 QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
-
-
 """A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 

@@ -15,8 +15,6 @@ from hfimage.testing import FakeImageLabs, FakeSpace, Fault, Reply, error, notic
 from ..helpers import posted_data, run_hfimage
 
 QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
-
-
 """A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 
@@ -270,7 +268,6 @@ def test_a_quota_error_is_remembered_between_runs(tmp_path, monkeypatch, capsys)
 
 
 BUILT_INS = ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell", "StabilityAI_SD35Large", "ImageLabs")
-
 
 CHAIN_SPACES = ("Tongyi-MAI/Z-Image-Turbo", "mrfakename/Z-Image-Turbo", "stabilityai/stable-diffusion-3.5-large-turbo")
 

@@ -20,8 +20,6 @@ from hfimage.testing import SD35_INPUTS, FakeSpace, error, heartbeat, pause
 from ..helpers import pictures, posted_data
 
 QUOTA = {"error": "Space app has reached its GPU limit. Please retry in 0:00:56"}
-
-
 """A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 

@@ -10,10 +10,7 @@ from hfimage._http import watch
 from hfimage.providers import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from hfimage.testing import FakeSpace, Fault, error, heartbeat, pause
 
-SLACK = 4.0
-
-
-"""What a slow, busy machine may add to a deadline; every server here would hold a call 30 s or more."""
+from ..helpers import SLACK
 
 
 def timed(call):

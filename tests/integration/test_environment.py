@@ -12,8 +12,6 @@ from hfimage._http.environment import VARIABLES
 from hfimage.providers import BlackForestLabs_Flux1Schnell
 
 APP = "http://127.0.0.2:9"
-
-
 """A loopback address where nothing listens: reached through a proxy, or not at all (and no name to
 look up, so no resolver is asked)."""
 

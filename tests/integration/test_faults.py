@@ -43,7 +43,7 @@ from hfimage.testing import (
     raw,
 )
 
-from ..helpers import ZEROGPU_TEXTS
+from ..helpers import SLACK, ZEROGPU_TEXTS
 
 QUOTA_KINDS = (Failure.QUOTA, Failure.RUNS, Failure.PENDING, Failure.SPACE_LIMIT)
 
@@ -56,13 +56,6 @@ WORDINGS = [
 
 
 DEADLINE = 2.0
-
-
-SLACK = 4.0
-
-
-"""What a slow, busy machine may add; a fault that beat the deadline would hold a call 20 s or more."""
-
 
 SLEEPING = Reply(503, "<!DOCTYPE html><html><body>This Space is sleeping</body></html>", "text/html")
 

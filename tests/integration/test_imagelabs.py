@@ -17,7 +17,6 @@ SITE = "https://editor.imagelabs.net"
 
 pytestmark = pytest.mark.usefixtures("quick_polls")
 
-
 DONE = {"status": "Done", "final_image_url": "https://editor.imagelabs.net/images/1.png"}
 
 

@@ -22,7 +22,6 @@ from ..helpers import run_hfimage
 
 ROOT = Path(__file__).parents[2]
 
-
 QUOTA = "You have exceeded your GPU quota (59s left vs. 60s requested). Please retry in 0:00:56"
 
 

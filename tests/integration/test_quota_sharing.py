@@ -11,9 +11,7 @@ from hfimage.testing import FakeSpace, error
 
 QUOTA = "You have exceeded your ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:00."
 
-
 IDS = ("owner/zero-one", "owner/zero-two", "owner/zero-three", "owner/on-cpu")
-
 
 TOKEN = "hf_sharedquota1234"
 

@@ -12,7 +12,6 @@ from hfimage import cli
 
 README = Path(__file__).parents[2] / "README.rst"
 
-
 LOCAL_RUN = "http://127.0.0.1:7860"
 
 

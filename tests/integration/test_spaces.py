@@ -22,7 +22,6 @@ from ..helpers import run_hfimage
 
 Z_IMAGE = "Tongyi-MAI/Z-Image-Turbo"
 
-
 TOKEN = "hf_spacetoken123"
 
 

@@ -23,7 +23,6 @@ from ..helpers import run_hfimage
 
 NOT_FOUND = Reply(404, "<!DOCTYPE html><html><body>404</body></html>", "text/html")
 
-
 UNAVAILABLE = Reply(503, "<!DOCTYPE html><html><body>503</body></html>", "text/html")
 
 

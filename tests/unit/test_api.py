@@ -14,8 +14,6 @@ from hfimage.cli._parsers import generation_options
 from hfimage.parameters import PARAMETERS
 
 CALL_OPTIONS = ("token", "proxy", "timeout", "protocol")
-
-
 """A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 

@@ -316,9 +316,7 @@ def test_an_unknown_endpoint_name_is_refused_listing_the_apps():
 
 components = st.sampled_from(["textbox", "slider", "number", "checkbox", "dropdown", "image", "gallery", "state", "x"])
 
-
 names = st.sampled_from(["prompt", "seed", "steps", "width", "height", "random_seed", "resolution", "cfg", "token", ""])
-
 
 values = st.none() | st.integers(-5, 5000) | st.floats(allow_nan=True) | st.text(max_size=12) | st.booleans()
 

@@ -28,7 +28,6 @@ from ..helpers import file_data, sse
 
 SPACE = App("http://127.0.0.1:9", "/gradio_api")
 
-
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -19,8 +19,6 @@ from hfimage.providers import BlackForestLabs_Flux1Schnell
 from ..helpers import EVENT_ID, ROOT, WEBP, file_data, file_url, sse
 
 TOKEN = "hf_HostileTestToken0123456789"
-
-
 """What a slow, busy machine may add to the deadline; every fault here would hold a call 20 s or more."""
 
 

@@ -111,20 +111,14 @@ def test_the_check_sees_an_import_that_runs_back_up():
 
 
 OUTER = ("hfimage._async", "hfimage.aio", "hfimage.cli", "hfimage.compat", "hfimage.testing")
-
-
 """The packages built on the library: they reach it through its public modules and declared seams."""
 
 
 SEAMS = ("hfimage._core", "hfimage._secrets")
-
-
 """Private modules any package may use: the toolbox every layer shares."""
 
 
 ASYNC_SEAM = ("hfimage._async",)
-
-
 """The async client, which ``hfimage.aio`` and the seeds' drop-ins are built on."""
 
 

@@ -22,7 +22,6 @@ def mapped(provider, signature, **params):
 
 SD35 = SIGNATURES["stabilityai/stable-diffusion-3.5-large"]
 
-
 FLUX = SIGNATURES["black-forest-labs/FLUX.1-schnell"]
 
 

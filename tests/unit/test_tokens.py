@@ -11,9 +11,7 @@ from ..helpers import API, EVENT_ID, ROOT, WEBP, file_data, file_url, sse
 
 TOKEN = "hf_SecretTokenValue123"
 
-
 LOCAL = "http://127.0.0.1:7860"
-
 
 CDN = "https://cdn.example.com/image.webp"
 
