@@ -7,7 +7,7 @@ import os
 from collections.abc import Generator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ._calls.arguments import check_protocol, check_proxy, check_timeout, disk_cache
+from ._calls.arguments import call_token, check_protocol, check_proxy, check_timeout, disk_cache
 from ._calls.fallback import run_plan
 from ._calls.final import EventCallback, FinalImage, final_image
 from ._calls.plan import CallDefaults, Plan, first_space_of_model, make_plan
@@ -18,7 +18,7 @@ from ._core.catalog import CATALOG, ModelInfo
 from ._core.lazy import module_default
 from ._core.quota_memory import QuotaMemory
 from ._core.text import handed_over
-from ._http.auth import Credential, check_token, saved_token, token_from_environment
+from ._http.auth import Credential, check_token, saved_token
 from ._http.call import CallContext
 from ._http.transport import POOL_SIZE, Transport
 from ._protocols.gradio.directory import AppDirectory
@@ -32,7 +32,6 @@ from .results import Event, Image, ZeroGPUQuota
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
-
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -183,8 +182,7 @@ class Client:
         provider = provider_for(first_space_of_model(space))
         if not isinstance(provider, Space):
             raise InvalidRequestError(f"{provider.name} is not a Gradio space: only spaces can be inspected.")
-        call_token = check_token(token, "token=") or self._token or token_from_environment()
-        credential = provider.credential(call_token)
+        credential = provider.credential(call_token(token, self._token))
         call = self._lookup(timeout, check_proxy(proxy) or self.proxy)
         try:
             app, binding = provider.inspect(
@@ -204,7 +202,7 @@ class Client:
             description = self.inspect(chosen, timeout=timeout)
             return description.url, description.gradio_version
         call = self._lookup(timeout, self.proxy)
-        credential = chosen.credential(self._token or token_from_environment())
+        credential = chosen.credential(call_token(None, self._token))
         call.channel(chosen.name, credential).request("GET", chosen.url).close()
         return chosen.url, None
 
@@ -277,7 +275,7 @@ class Client:
         try:
             yield from run_plan(plan, call, self._apps, self._hub, self._rests)
         except HFImageError as error:
-            raise handed_over(error, plan.secrets) from error.__cause__
+            raise handed_over(error, call.secrets) from error.__cause__
         finally:
             call.close()
 

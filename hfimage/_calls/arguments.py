@@ -7,8 +7,14 @@ import os
 from pathlib import Path
 
 from .._core.disk_cache import DiskCache, cache_folder
+from .._http.auth import check_token, token_from_environment
 from .._protocols.gradio.runner import PROTOCOLS
 from ..errors import InvalidRequestError
+
+
+def call_token(given: object, client_token: str | None) -> str | None:
+    """The token a call uses: the one it was given (checked), else its client's, else ``HF_TOKEN``."""
+    return check_token(given, "token=") or client_token or token_from_environment()
 
 
 def check_protocol(protocol: object) -> str:

@@ -41,9 +41,9 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
     for provider, model_name, job in plan.steps:
         if cancellation is not None:
             cancellation.check()
-        credential = provider.credential(plan.token)
+        credential = provider.credential(call.token)
         context = RunContext(call.channel(provider.name, credential), apps, hub, plan.protocol)
-        rest = rests.rest(provider, plan.token, context) if len(plan.steps) > 1 else None
+        rest = rests.rest(provider, call.token, context) if len(plan.steps) > 1 else None
         if rest is not None:
             resting.append(Attempt(provider.name, rest))
             continue
@@ -81,7 +81,7 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
             error = caught if isinstance(caught, HFImageError) else _unexpected(caught, provider.name)
             attempts.append(Attempt(provider.name, error))
             if isinstance(error, QuotaExceededError):
-                rests.remember(provider, plan.token, error)
+                rests.remember(provider, call.token, error)
             if len(plan.steps) == 1 or deadline.expired:
                 if error is caught:
                     raise

@@ -8,11 +8,10 @@ from typing import Any
 from .._core.catalog import DEFAULT_CHAIN, closest_model, find_model
 from .._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
 from .._core.spelling import advice
-from .._http.auth import check_token, token_from_environment
 from ..errors import InvalidRequestError
 from ..parameters import PARAMETERS, ProviderChoice
 from ..providers import PROVIDERS, Job, Provider, provider_for
-from .arguments import check_protocol, check_proxy, check_timeout
+from .arguments import call_token, check_protocol, check_proxy, check_timeout
 
 Step = tuple[Provider, str, Job]
 """A provider to try, the model it will run, and its job."""
@@ -60,7 +59,7 @@ def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Pl
     return Plan(
         request=request,
         steps=_steps(request, params.get("model"), _choice(params.get("provider"), params.get("space"))),
-        token=check_token(token, "token=") or defaults.token or token_from_environment(),
+        token=call_token(token, defaults.token),
         proxy=check_proxy(proxy) or defaults.proxy,
         timeout=check_timeout(timeout) or defaults.timeout,
         protocol=defaults.protocol if protocol is None else check_protocol(protocol),

@@ -58,15 +58,18 @@ class Rests:
         own = self.memory.remaining(provider.key)
         if own is not None:
             return own
-        on_zerogpu = provider.key in self._on_zerogpu or bool(provider.zerogpu)
-        return self.memory.remaining(zerogpu_key(token)) if on_zerogpu else None
+        return self.memory.remaining(zerogpu_key(token)) if self._known_on_zerogpu(provider) else None
 
     def _is_on_zerogpu(self, provider: Provider, context: RunContext) -> bool:
-        if provider.key in self._on_zerogpu:
-            return True
-        if provider.zerogpu is not None:
-            return provider.zerogpu
+        known = self._known_on_zerogpu(provider)
+        if known is not None:
+            return known
         return isinstance(provider, Space) and provider.on_zerogpu(context)
+
+    def _known_on_zerogpu(self, provider: Provider) -> bool | None:
+        """Whether the provider runs on ZeroGPU, as far as its errors and its own word say; None when
+        only the Hub can."""
+        return True if provider.key in self._on_zerogpu else provider.zerogpu
 
 
 def _whole_seconds(wait: float | None) -> float | None:

@@ -88,7 +88,7 @@ class ImageSource:
         try:
             download(channel, url, sink)
         except HFImageError as error:
-            raise handed_over(error, set(call.secrets)) from error.__cause__
+            raise handed_over(error, call.secrets) from error.__cause__
 
     def __repr__(self) -> str:
         return f"ImageSource(provider={self._provider!r})"

@@ -14,7 +14,7 @@ from .._http.urls import origin
 from .._protocols.gradio.app import App, endpoint_name_problem, named_by
 from .._protocols.gradio.binding import Binding, choose
 from .._protocols.gradio.filling import Filled, fill
-from .._protocols.gradio.finding import Target
+from .._protocols.gradio.finding import Finder, Target
 from .._protocols.gradio.runner import Runner
 from .._protocols.hub import is_space_id, space_host
 from .._protocols.output import Output
@@ -139,7 +139,7 @@ class Space(Provider):
     def on_zerogpu(self, context: RunContext) -> bool:
         """Whether the Hub's record says the space runs on ZeroGPU; False when there is no id or the Hub
         cannot say."""
-        return Runner(self.target, context.channel, context.apps, context.hub).finder.on_zerogpu()
+        return Finder(self.target, context.channel, context.apps, context.hub).on_zerogpu()
 
     def __repr__(self) -> str:
         if type(self) is Space:
