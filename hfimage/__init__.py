@@ -3,6 +3,7 @@
 >>> import hfimage
 >>> image = hfimage.generate("a cat wearing a hat")   # doctest: +SKIP
 >>> image.save("cat.webp")                            # doctest: +SKIP
+>>> hfimage.edit("cat.webp", "make it night").save("night.webp")  # doctest: +SKIP
 
 The errors load with the package; the rest (the client, providers, result types) loads on first
 use, so that ``import hfimage`` stays quick for scripts and command lines that may not need it.
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from .client import (
         Client,
         Plan,
+        edit,
         final_image,
         generate,
         generate_many,
@@ -63,7 +65,7 @@ if TYPE_CHECKING:
         stream,
     )
     from .inspection import InputDescription, SpaceDescription
-    from .parameters import GenerateParams
+    from .parameters import EditParams, GenerateParams
     from .providers import Space
     from .results import Event, Image, Notice, Preview, Progress, Queued, Started, Status, ZeroGPUQuota
 
@@ -77,12 +79,13 @@ _LAZY = {
     "QuotaMemory": "_core.quota_memory",
     "Cancellation": "_core.cancel",
     "Space": "providers",
-    "GenerateParams": "parameters",
+    **dict.fromkeys(("EditParams", "GenerateParams"), "parameters"),
     **dict.fromkeys(("InputDescription", "SpaceDescription"), "inspection"),
     **dict.fromkeys(
         (
             "Client",
             "Plan",
+            "edit",
             "final_image",
             "generate",
             "generate_many",
@@ -126,6 +129,7 @@ __all__ = [
     "Cancellation",
     "Client",
     "ConnectionError",
+    "EditParams",
     "Event",
     "GPUDurationError",
     "GenerateParams",
@@ -163,6 +167,7 @@ __all__ = [
     "Status",
     "TimeoutError",
     "ZeroGPUQuota",
+    "edit",
     "final_image",
     "generate",
     "generate_many",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ._calls.arguments import call_token, check_protocol, check_proxy, check_timeout, disk_cache
@@ -26,7 +26,7 @@ from ._protocols.hub import Hub
 from ._secrets import mask, without_secrets
 from .errors import AuthenticationError, HFImageError, InvalidRequestError
 from .inspection import SpaceDescription, description_of
-from .parameters import GenerateParams, check_callback, check_prompts, documented
+from .parameters import EditParams, GenerateParams, ImageArgument, check_callback, check_prompts, documented
 from .providers import Provider, RunContext, Space, provider_for
 from .results import Event, Image, ZeroGPUQuota
 
@@ -42,6 +42,7 @@ __all__ = [
     "FinalImage",
     "Plan",
     "default_client",
+    "edit",
     "final_image",
     "generate",
     "generate_many",
@@ -128,6 +129,26 @@ class Client:
         """
         check_callback(on_event)
         return final_image(self.run(self.plan(prompt, **params)), on_event=on_event)
+
+    @documented
+    def edit(
+        self,
+        image: ImageArgument | Sequence[ImageArgument],
+        prompt: str,
+        *,
+        on_event: EventCallback | None = None,
+        **params: Unpack[EditParams],
+    ) -> Image:
+        """Edit an image as the prompt says ("make it night") and return the result: ``generate()``
+        with ``image=``. Without ``model``, the default editing chain is tried.
+
+        ``image`` is a file's path, bytes, a binary file, a Pillow image (sent as PNG), an earlier
+        ``Image`` (the app that made it takes it without a second transfer) or an http(s) URL,
+        fetched by hfimage; a list of them for apps that take several. Each is checked before
+        anything is sent: a missing file, bytes that are not an image, more images than the
+        app's input takes, or a file over the app's upload limit raise InvalidRequestError.
+        """
+        return self.generate(prompt, on_event=on_event, image=image, **params)
 
     @documented
     def generate_many(
@@ -300,6 +321,18 @@ def generate(prompt: str, *, on_event: EventCallback | None = None, **params: Un
     ``on_event``, if given, is called with every event as it comes (see ``stream()``).
     """
     return default_client().generate(prompt, on_event=on_event, **params)
+
+
+@documented
+def edit(
+    image: ImageArgument | Sequence[ImageArgument],
+    prompt: str,
+    *,
+    on_event: EventCallback | None = None,
+    **params: Unpack[EditParams],
+) -> Image:
+    """Edit an image as the prompt says, with the default client; see ``Client.edit()``."""
+    return default_client().edit(image, prompt, on_event=on_event, **params)
 
 
 @documented

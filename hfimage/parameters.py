@@ -5,19 +5,21 @@ arguments that travel beside them (``on_event``, a batch's prompts)."""
 from __future__ import annotations
 
 import inspect
+import os
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypedDict, TypeVar, get_type_hints
+from typing import Any, BinaryIO, TypedDict, TypeVar, get_type_hints
 
 from .errors import InvalidRequestError
 from .providers import Provider
+from .results import Image, Preview
 
 ProviderChoice = str | Provider | Sequence[str | Provider]
+ImageArgument = str | os.PathLike[str] | bytes | BinaryIO | Image | Preview | Any
+"""An image to send: a file's path, bytes, a binary file, an earlier result, an http(s) URL, or a Pillow image."""
 
 
-class GenerateParams(TypedDict, total=False):
-    """The keyword parameters of ``generate()``, ``stream()``, ``generate_many()`` and ``plan()``."""
-
+class _Picture(TypedDict, total=False):
     model: str | None
     provider: ProviderChoice | None
     space: ProviderChoice | None
@@ -28,10 +30,25 @@ class GenerateParams(TypedDict, total=False):
     steps: int | None
     guidance_scale: float | None
     seed: int | None
+
+
+class _Images(TypedDict, total=False):
+    image: ImageArgument | Sequence[ImageArgument] | None
+
+
+class _CallOptions(TypedDict, total=False):
     token: str | None
     proxy: str | None
     timeout: float | None
     protocol: str | None
+
+
+class GenerateParams(_Picture, _Images, _CallOptions, total=False):
+    """The keyword parameters of ``generate()``, ``stream()``, ``generate_many()`` and ``plan()``."""
+
+
+class EditParams(_Picture, _CallOptions, total=False):
+    """The keyword parameters of ``edit()``: ``generate()``'s, but the image, which it takes first."""
 
 
 PARAMETERS: tuple[str, ...] = tuple(GenerateParams.__annotations__)
@@ -48,6 +65,9 @@ Parameters (all optional but the prompt; None means "the default"):
     width, height: the size in pixels; or aspect_ratio ("16:9"...), not both.
     steps, guidance_scale: the sampler's steps and guidance.
     seed: a whole number for a reproducible image (None: the provider picks one).
+    image: the image to edit: a file's path, bytes, a binary file, a Pillow image, an earlier
+        ``Image`` or an http(s) URL; a list of them for apps that take several. Checked (and
+        each file read) before anything is sent; ``model=None`` then picks an editing model.
     token: a Hugging Face token (default: HF_TOKEN, else the one ``hf auth login`` saved).
     proxy: a proxy URL for every request of the call.
     timeout: seconds for the whole call, every attempt included (default 300).
@@ -71,7 +91,8 @@ def documented(function: Function) -> Function:
     their help in its docstring, so that ``help()`` and editors show them."""
     signature = inspect.signature(function)
     kept = [parameter for parameter in signature.parameters.values() if parameter.kind is not parameter.VAR_KEYWORD]
-    function.__signature__ = signature.replace(parameters=[*kept, *_NAMED])  # type: ignore[attr-defined]
+    named = [parameter for parameter in _NAMED if parameter.name not in signature.parameters]
+    function.__signature__ = signature.replace(parameters=[*kept, *named])  # type: ignore[attr-defined]
     doc = function.__doc__ or ""
     lines = [line for line in doc.splitlines()[1:] if line.strip()]
     indent = min((len(line) - len(line.lstrip()) for line in lines), default=0) * " "

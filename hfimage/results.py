@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ._core.cancel import Cancellation
 from ._core.convert import convert_for_name, pillow, suffix_problem
@@ -34,6 +34,8 @@ from .errors import (
     SaveNotADirectoryError,
     SavePermissionError,
 )
+
+Picture = TypeVar("Picture", bound="_Picture")
 
 
 class Event:
@@ -97,9 +99,9 @@ class _Picture(Event):
     seed: int | None
     """The seed the provider reports it used (None if it reports none)."""
     width: int
-    """Width in pixels, as asked of the provider."""
+    """Width in pixels: what the request set where the app makes the size asked, else read from the image."""
     height: int
-    """Height in pixels, as asked of the provider."""
+    """Height in pixels, likewise."""
     prompt: str
     negative_prompt: str | None
     model: str
@@ -248,6 +250,17 @@ def content_of(picture: Preview | Image, cancellation: Cancellation | None = Non
     """``picture.content``, whose download ``cancellation`` can stop from another thread (what
     ``hfimage.aio.download`` needs)."""
     return picture._fetch(cancellation)
+
+
+def cached_content(picture: Preview | Image) -> bytes | None:
+    """``picture``'s bytes if they were downloaded already; None (and nothing sent) otherwise."""
+    return picture.__dict__.get("_content")
+
+
+def with_content(picture: Picture, content: bytes) -> Picture:
+    """``picture``, its bytes already downloaded (read to learn its size): ``content`` costs no second transfer."""
+    object.__setattr__(picture, "_content", content)
+    return picture
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .._http.call import CallContext
+from .._core.imagetype import HEAD_BYTES, pixel_size
+from .._http.call import CallContext, ImageSource
 from .._protocols.gradio.directory import AppDirectory
 from .._protocols.hub import Hub
 from .._protocols.output import Output
@@ -24,7 +25,7 @@ from ..errors import (
     QuotaExceededError,
 )
 from ..providers import RunContext
-from ..results import Event, Image, Preview
+from ..results import Event, Image, Preview, with_content
 from .plan import Plan
 from .rests import Rests
 
@@ -47,30 +48,24 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
         if rest is not None:
             resting.append(Attempt(provider.name, rest))
             continue
+        source = call.image_source(provider.name, credential)
         fields: dict[str, Any] = {
             "prompt": plan.request.prompt,
             "negative_prompt": plan.request.negative_prompt,
             "model": model_name,
             "provider": provider.name,
-            "_source": call.image_source(provider.name, credential),
+            "_source": source,
         }
         try:
             for output in provider.run(job, context):
                 if not isinstance(output, Output):
                     yield output
                     continue
-                made = {
-                    **fields,
-                    "url": output.url,
-                    "seed": output.seed,
-                    "width": output.width,
-                    "height": output.height,
-                }
                 if not output.final:
-                    yield Preview(**made)
+                    yield _picture(output, fields, source)
                     continue
-                attempts.append(Attempt(provider.name))
-                yield Image(elapsed=deadline.elapsed, attempts=tuple(attempts), **made)
+                done = (*attempts, Attempt(provider.name))
+                yield _picture(output, fields, source, elapsed=deadline.elapsed, attempts=done)
                 return
             raise ProtocolError(f"{provider.name} finished without an image.", provider=provider.name)
         except InvalidRequestError:
@@ -88,6 +83,37 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
                 raise error from caught
             log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
     raise all_failed(attempts + resting)
+
+
+def _pixel_size(content: bytes, provider: str) -> tuple[int, int]:
+    """The size of an image whose size only the image can say (an edit, a ratio, an app without size inputs)."""
+    size = pixel_size(content[:HEAD_BYTES])
+    if size is None:
+        raise ProtocolError(
+            f"{provider} sent an image whose size hfimage cannot read (it starts with {content[:8]!r}): it is "
+            "truncated or not an image. Try again, or use another provider.",
+            provider=provider,
+        )
+    return size
+
+
+def _picture(
+    output: Output,
+    fields: dict[str, Any],
+    source: ImageSource,
+    *,
+    elapsed: float | None = None,
+    attempts: tuple[Attempt, ...] = (),
+) -> Preview | Image:
+    """The event for an image a provider sent: a preview, or the final image once ``elapsed`` is given.
+    An image whose size only it can say is downloaded (once: it keeps its bytes) to read the size."""
+    made = {**fields, "url": output.url, "seed": output.seed, "width": output.width, "height": output.height}
+    content = None
+    if output.width is None or output.height is None:
+        content = source.read(output.url)
+        made.update(zip(("width", "height"), _pixel_size(content, fields["provider"]), strict=True))
+    picture = Preview(**made) if elapsed is None else Image(elapsed=elapsed, attempts=attempts, **made)
+    return picture if content is None else with_content(picture, content)
 
 
 def _unexpected(exc: Exception, provider: str) -> HFImageError:

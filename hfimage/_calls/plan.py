@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._core.catalog import DEFAULT_CHAIN, closest_model, find_model
+from .._core.catalog import (
+    CATALOG,
+    DEFAULT_CHAIN,
+    DEFAULT_EDIT_CHAIN,
+    ModelInfo,
+    closest_model,
+    editing_models,
+    find_model,
+)
 from .._core.request import GENERATION_PARAMETERS, GenerationRequest, build_request
 from .._core.spelling import advice
 from ..errors import InvalidRequestError
 from ..parameters import PARAMETERS, ProviderChoice
 from ..providers import PROVIDERS, Job, Provider, provider_for
 from .arguments import call_token, check_protocol, check_proxy, check_timeout
+from .images import input_images
 
 Step = tuple[Provider, str, Job]
 """A provider to try, the model it will run, and its job."""
@@ -54,7 +63,8 @@ def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Pl
         raise InvalidRequestError(
             f"generate() has no parameter {unknown[0]!r}; it takes {', '.join(PARAMETERS)}.",
         )
-    request = build_request(prompt, **{name: params.get(name) for name in GENERATION_PARAMETERS})
+    given = {name: params.get(name) for name in GENERATION_PARAMETERS if name != "image"}
+    request = build_request(prompt, image=input_images(params.get("image")), **given)
     token, proxy, timeout, protocol = (params.get(name) for name in ("token", "proxy", "timeout", "protocol"))
     return Plan(
         request=request,
@@ -92,10 +102,14 @@ def _steps(request: GenerationRequest, model: str | None, provider: ProviderChoi
     """Each provider to try, in order, with the model it runs and its job; InvalidRequestError if none can
     take the request. With neither model nor provider, the default chain's providers that take it."""
     if model is not None or provider is not None:
-        return tuple((chosen, name, chosen.prepare(request)) for chosen, name in _candidates(model, provider))
+        candidates = _candidates(model, provider)
+        for chosen, name in candidates:
+            _check_task(request, chosen, find_model(name) if model is not None else None)
+        return tuple((chosen, name, chosen.prepare(request)) for chosen, name in candidates)
+    chain = DEFAULT_EDIT_CHAIN if request.image else DEFAULT_CHAIN
     steps: list[Step] = []
     refusals: list[InvalidRequestError] = []
-    for name in DEFAULT_CHAIN:
+    for name in chain:
         for chosen, model_name in _candidates(name, None):
             try:
                 steps.append((chosen, model_name, chosen.prepare(request)))
@@ -103,11 +117,40 @@ def _steps(request: GenerationRequest, model: str | None, provider: ProviderChoi
                 refusals.append(refused)
     if not steps:
         raise InvalidRequestError(
-            f"No model of the default chain ({', '.join(DEFAULT_CHAIN)}) takes this request: "
+            f"No model of the default chain ({', '.join(chain)}) takes this request: "
             f"{refusals[0]} Name a model or a space that does "
             f"(see {advice('hfimage.models()', '`hfimage models`')})."
         )
     return tuple(steps)
+
+
+def _check_task(request: GenerationRequest, provider: Provider, model: ModelInfo | None) -> None:
+    """InvalidRequestError naming the models that fit, for an image given to what makes images from text
+    alone, or none given to what edits one. A space hfimage knows nothing of is left to its app to say."""
+    edits = model.edits if model is not None else _edits(provider)
+    name = model.name if model is not None else provider.name
+    if request.image and (
+        edits is False or (model is None and provider.takes is not None and "image" not in provider.takes)
+    ):
+        raise InvalidRequestError(
+            f"{name} makes images from text; it takes no input image. To edit an image, use model= "
+            f"{' or '.join(map(repr, editing_models()))}, or leave model out: with {advice('image=', '--image')} "
+            "hfimage picks an editing model.",
+            provider=provider.name,
+        )
+    if not request.image and edits:
+        raise InvalidRequestError(
+            f"{name} edits an image: pass the image with {advice('image=', '--image')} (a file's path, bytes, a "
+            f"URL...). To make an image from text alone, use {' or '.join(map(repr, DEFAULT_CHAIN))}, or leave "
+            "model out.",
+            provider=provider.name,
+        )
+
+
+def _edits(provider: Provider) -> bool | None:
+    """Whether a provider's models edit images: None when the catalog does not know them all one way."""
+    kinds = {info.edits for info in CATALOG if info.name in provider.models}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _candidates(model: str | None, provider: ProviderChoice | None) -> list[tuple[Provider, str]]:

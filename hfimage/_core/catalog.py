@@ -15,11 +15,13 @@ from .spelling import advice
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """A model: its canonical name, other names it answers to, and its providers in fallback order."""
+    """A model: its canonical name, other names it answers to, and its providers in fallback order.
+    An ``edits`` model changes an image given with ``image=``, and needs one."""
 
     name: str
     aliases: tuple[str, ...]
     providers: tuple[str, ...]
+    edits: bool = False
 
 
 CATALOG: tuple[ModelInfo, ...] = (
@@ -32,10 +34,15 @@ CATALOG: tuple[ModelInfo, ...] = (
     ModelInfo("black-forest-labs-flux-1-schnell", (), ("BlackForestLabs_Flux1Schnell",)),
     ModelInfo("voodoohop-flux-1-schnell", (), ("Voodoohop_Flux1Schnell",)),
     ModelInfo("sdxl-turbo", (), ("ImageLabs",)),
+    ModelInfo("flux-kontext", ("flux.1-kontext-dev", "kontext"), ("black-forest-labs/FLUX.1-Kontext-Dev",), edits=True),
+    ModelInfo("qwen-image-edit", (), ("Qwen/Qwen-Image-Edit",), edits=True),
 )
 
 DEFAULT_CHAIN: tuple[str, ...] = ("flux", "z-image-turbo", "sd-3.5-turbo")
 """The models ``model=None`` tries, in order: fast ones, each on spaces that were up in 2026."""
+
+DEFAULT_EDIT_CHAIN: tuple[str, ...] = ("flux-kontext", "qwen-image-edit")
+"""The models ``model=None`` tries when the call gives ``image=``: editing models, in order."""
 
 _BY_NAME = {name: info for info in CATALOG for name in (info.name, *info.aliases)}
 
@@ -62,6 +69,11 @@ def closest_model(name: str) -> str | None:
 
     close = difflib.get_close_matches(name.strip().lower(), _BY_NAME, n=1)
     return close[0] if close else None
+
+
+def editing_models() -> tuple[str, ...]:
+    """The names of the models that edit an image."""
+    return tuple(info.name for info in CATALOG if info.edits)
 
 
 def models_served_by(provider: str) -> tuple[str, ...]:

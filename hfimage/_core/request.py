@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import InvalidRequestError
+from .input_image import InputImage
 from .spelling import advice, option
 
 MAX_SIDE = 8192
@@ -47,10 +48,12 @@ class GenerationRequest:
     steps: int | None = None
     guidance_scale: float | None = None
     seed: int | None = None
+    image: tuple[InputImage, ...] = ()
+    """The images to edit, or to take as references; none for text-to-image."""
 
     def given(self) -> list[str]:
         """The optional parameters the caller set, in declaration order."""
-        return [f.name for f in fields(self) if f.name != "prompt" and getattr(self, f.name) is not None]
+        return [f.name for f in fields(self) if f.name != "prompt" and getattr(self, f.name) not in (None, ())]
 
     def size(self, default: tuple[int, int]) -> tuple[int, int]:
         """Width and height: given values win, the rest comes from the aspect ratio, else ``default``."""
@@ -138,6 +141,15 @@ def _ratio(value: Any) -> str | None:
     return ratio
 
 
+def _images(value: Any) -> tuple[InputImage, ...]:
+    """Images come checked by the call's planning (which knows every form a caller may give)."""
+    if value is None:
+        return ()
+    if not isinstance(value, tuple) or not all(isinstance(item, InputImage) for item in value):
+        raise InvalidRequestError(f"image must be the call's checked images; got {type(value).__name__}.")
+    return value
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "negative_prompt": lambda value: _text("negative_prompt", value),
     "width": lambda value: _whole("width", value, 1, MAX_SIDE),
@@ -146,6 +158,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "steps": lambda value: _whole("steps", value, 1, MAX_STEPS),
     "guidance_scale": _guidance,
     "seed": lambda value: _whole("seed", value, 0, MAX_SEED),
+    "image": _images,
 }
 """How each optional parameter of a request is checked, in the order the request declares them."""
 

@@ -1,6 +1,6 @@
 """The catalog's table of spaces: what hfimage knows of each space it names, in one entry a space.
 
-An entry holds the app's text-to-image endpoint as the app declares it (its name, inputs in order
+An entry holds the app's endpoint as the app declares it (its name, inputs in order
 with their components, limits and defaults, and its outputs), and what the app does not say about
 itself: which of ``generate()``'s parameters it takes (so a request is checked before anything is
 sent), settings that differ from its defaults, the pixels behind size choices that name only a
@@ -33,6 +33,8 @@ class Input:
     step: float | None = None
     choices: tuple[Any, ...] | None = None
     optional: bool = False
+    also_output: bool = False
+    """The endpoint writes this component too: its output of the same kind (a gallery of past results)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ TONGYI_Z_IMAGE = Signature(
     "generate",
     (PROMPT, Input("resolution", "dropdown", Z_IMAGE_RESOLUTIONS[0], choices=Z_IMAGE_RESOLUTIONS),
      Input("seed", "number", 42), _steps("steps", 100, 8), Input("shift", "slider", 3.0, 1.0, 10.0, 0.1),
-     Input("random_seed", "checkbox", True), Input("gallery_images", "gallery", [])),
+     Input("random_seed", "checkbox", True), Input("gallery_images", "gallery", [], also_output=True)),
     outputs=("gallery", "textbox", "number"),
 )  # fmt: skip
 MRFAKENAME_Z_IMAGE = Signature(
@@ -138,7 +140,22 @@ KOLORS = Signature(
     outputs=("image",),
 )  # fmt: skip
 
+FLUX_KONTEXT = Signature(
+    "infer",
+    (Input("input_image", "image"), PROMPT, _seed(), RANDOMIZE, Input("guidance_scale", "slider", 2.5, 1.0, 10.0, 0.1),
+     Input("steps", "slider", 28, 1, 30, 1)),
+    outputs=("image", "number", "button"),
+)  # fmt: skip
+QWEN_IMAGE_EDIT = Signature(
+    "infer",
+    (Input("image", "image"), PROMPT, _seed(), RANDOMIZE, Input("true_guidance_scale", "slider", 4.0, 1.0, 10.0, 0.1),
+     _steps(default=50), Input("rewrite_prompt", "checkbox", True),
+     Input("num_images_per_prompt", "slider", 1, 1, 4, 1)),
+    outputs=("gallery", "number"),
+)  # fmt: skip
+
 _FLUX_SCHNELL_SETTINGS = {"width": 768, "height": 768, "steps": 2}
+_EDIT_TAKES = frozenset({"image", "steps", "guidance_scale", "seed"})
 _SD35_TAKES = SIZES | {"negative_prompt", "steps", "guidance_scale", "seed"}
 
 SPACES: Mapping[str, SpaceEntry] = {
@@ -154,13 +171,16 @@ SPACES: Mapping[str, SpaceEntry] = {
                    settings={"steps": 4, "guidance_scale": 0.0}),
         SpaceEntry("stabilityai/stable-diffusion-3-medium", SD35, _SD35_TAKES),
         SpaceEntry("black-forest-labs/FLUX.1-dev", FLUX_DEV, SIZES | {"steps", "guidance_scale", "seed"}),
-        SpaceEntry("black-forest-labs/FLUX.2-dev", FLUX2_DEV, SIZES | {"steps", "guidance_scale", "seed"}),
+        SpaceEntry("black-forest-labs/FLUX.2-dev", FLUX2_DEV, SIZES | {"image", "steps", "guidance_scale", "seed"}),
         SpaceEntry("Tongyi-MAI/Z-Image-Turbo", TONGYI_Z_IMAGE, SIZES | {"steps", "seed"}),
         SpaceEntry("mrfakename/Z-Image-Turbo", MRFAKENAME_Z_IMAGE, SIZES | {"steps", "seed"}),
         SpaceEntry("Qwen/Qwen-Image", QWEN_IMAGE, SIZES | {"steps", "guidance_scale", "seed"},
                    sizes={"1:1": (1328, 1328), "16:9": (1664, 928), "9:16": (928, 1664), "4:3": (1472, 1140),
                           "3:4": (1140, 1472), "3:2": (1584, 1056), "2:3": (1056, 1584)}),
-        SpaceEntry("Kwai-Kolors/Kolors", KOLORS, SIZES | {"negative_prompt", "steps", "guidance_scale", "seed"}),
+        SpaceEntry("Kwai-Kolors/Kolors", KOLORS,
+                   SIZES | {"image", "negative_prompt", "steps", "guidance_scale", "seed"}),
+        SpaceEntry("black-forest-labs/FLUX.1-Kontext-Dev", FLUX_KONTEXT, _EDIT_TAKES),
+        SpaceEntry("Qwen/Qwen-Image-Edit", QWEN_IMAGE_EDIT, _EDIT_TAKES),
     )
 }  # fmt: skip
 """Every space hfimage knows, by id."""

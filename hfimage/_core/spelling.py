@@ -24,6 +24,7 @@ _OPTIONS = {
     "space": "--space",
     "provider": "--provider",
     "endpoint": "--endpoint",
+    "image": "--image",
 }
 """Each parameter's option on the command line."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import IO
 
 from .._core.imagetype import sniff
 from ..errors import ProtocolError
@@ -15,7 +15,7 @@ PIECE_BYTES = 256 * 2**10
 _SNIFF_BYTES = 12
 
 
-def download(channel: Channel, url: str, sink: BinaryIO, *, max_bytes: int = MAX_IMAGE_BYTES) -> None:
+def download(channel: Channel, url: str, sink: IO[bytes], *, max_bytes: int = MAX_IMAGE_BYTES) -> None:
     """Write the image at ``url`` to ``sink``, or raise a typed error (the sink may hold a part of it)."""
     provider = channel.provider
     server_url(url, provider)

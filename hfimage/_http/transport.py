@@ -25,6 +25,7 @@ from .auth import Credential
 from .connections import RefusedRedirect, Session, WatchedAdapter, sending
 from .environment import EnvironmentSettings
 from .errors import CONNECT_TIMEOUT, READ_TIMEOUT, check_status, network_error
+from .multipart import Form
 from .urls import host_of
 from .watch import Watch
 
@@ -76,13 +77,15 @@ class Transport:
         credential: Credential | None = None,
         proxy: str | None = None,
         json: Any = None,
+        data: Form | None = None,
         headers: dict[str, str] | None = None,
         stream: bool = False,
     ) -> requests.Response:
         """Send one request; return a response with a 2xx status, or raise a typed error.
 
-        The whole exchange, from connecting to the last byte of a body that is not streamed,
-        ends at the watch's deadline or cancellation.
+        The whole exchange, from connecting through sending ``data`` (a form streamed from its
+        files) to the last byte of a body that is not streamed, ends at the watch's deadline or
+        cancellation.
         """
         deadline = watch.deadline
         if watch.cancellation is not None:
@@ -90,7 +93,9 @@ class Transport:
         remaining = deadline.remaining()
         if remaining <= 0:
             raise TimeoutError(deadline.message(f"waiting for {host_of(url)}"), provider=provider)
-        prepared = self._session.prepare_request(requests.Request(method, url, headers=headers, json=json))
+        if data is not None:
+            headers = {**(headers or {}), "Content-Type": data.content_type}
+        prepared = self._session.prepare_request(requests.Request(method, url, headers=headers, json=json, data=data))
         if credential is not None:  # scoped on the URL exactly as it will be sent
             prepared.headers.update(credential.headers_for(prepared.url or ""))
         settings = self._environment.for_url(prepared.url or url, proxy, stream=stream)

@@ -1,6 +1,7 @@
 """hfimage for async code, on anyio (asyncio or trio), and drop-ins for the seeds' async generators.
 
 >>> image = await hfimage.aio.generate("a cat wearing a hat")        # doctest: +SKIP
+>>> night = await hfimage.aio.edit(image, "make it night")          # doctest: +SKIP
 >>> async with hfimage.aio.stream("a castle") as events:            # doctest: +SKIP
 ...     async for event in events:
 ...         print(event)
@@ -8,7 +9,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from .._async.client import Client, download, generate, generate_many, inspect, quota, stream
+from .._async.client import Client, download, edit, generate, generate_many, inspect, quota, stream
 from .._async.stream import EventStream
 from ..providers import Space
 
@@ -48,6 +49,7 @@ __all__ = [
     "StabilityAI_SD35Large",
     "Voodoohop_Flux1Schnell",
     "download",
+    "edit",
     "format_image_prompt",
     "generate",
     "generate_many",

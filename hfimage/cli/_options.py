@@ -30,6 +30,7 @@ def generation_params(args: argparse.Namespace) -> GenerateParams:
         steps=args.steps,
         guidance_scale=args.guidance,
         seed=args.seed,
+        image=args.image,
     )
 
 

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from .. import __version__
-from .._core.catalog import DEFAULT_CHAIN
+from .._core.catalog import DEFAULT_CHAIN, DEFAULT_EDIT_CHAIN
 from ._display import HelpFormatter
 
 COMMANDS = ("generate", "batch", "inspect", "models", "providers", "quota")
@@ -147,6 +147,11 @@ def generation_options(parser: argparse.ArgumentParser) -> None:
         help="a Gradio space by id (owner/name) or URL; repeat to give a fallback order (see `hfimage inspect`)",
     )  # fmt: skip
     parser.add_argument("--url", help="point the provider at a copy of its space, e.g. http://127.0.0.1:7860")
+    parser.add_argument(
+        "-i", "--image", action="append", metavar="PATH_OR_URL",
+        help="an image to edit (a file or an http(s) URL); repeat for apps that take several. Without --model, "
+        f"an editing model: {', '.join(DEFAULT_EDIT_CHAIN)}",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, help="seed for a reproducible image (default: random)")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size in pixels, e.g. 1024x768")
     parser.add_argument("--aspect", metavar="RATIO", help="aspect ratio, e.g. 16:9 (when --size is not given)")

@@ -1,4 +1,4 @@
-"""Any Gradio text-to-image space: what the caller and the catalog say of it, mapped onto the Gradio runner."""
+"""Any Gradio image space: what the caller and the catalog say of it, mapped onto the Gradio runner."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .base import Job, Provider, RunContext
 
 
 class Space(Provider):
-    """Any Gradio text-to-image space, by its id (``owner/name``) or by URL.
+    """Any Gradio text-to-image or image-editing space, by its id (``owner/name``) or by URL.
 
     ``endpoint`` names the API endpoint when hfimage's choice is wrong; ``defaults`` sets the
     app's inputs by their own names (``{"shift": 3}``); ``token`` is this space's Hugging Face
@@ -73,7 +73,7 @@ class Space(Provider):
             self.zerogpu = entry.zerogpu
         signature = home.signature.names if home else None
         self.target = Target(self.name, self.url, space_id, pinned, self.endpoint, signature)
-        self._bound: tuple[App, Binding] | None = None
+        self._bound: dict[bool, tuple[App, Binding]] = {}
 
     @property
     def name(self) -> str:
@@ -113,21 +113,22 @@ class Space(Provider):
         Raises InvalidRequestError when the app has no endpoint hfimage can drive, no input for a
         parameter given, or limits or choices the request breaks.
         """
-        binding = self._binding(app)
+        binding = self._binding(app, bool(request.image))
         entry = self.entry
         filled = fill(binding, request, self.name, defaults=self.defaults, settings=entry.settings if entry else {},
                       sizes=entry.sizes if entry else {}, size_multiple=entry.size_multiple if entry else 1,
                       smallest_side=entry.smallest_side if entry else 1)  # fmt: skip
         return binding, filled
 
-    def _binding(self, app: App) -> Binding:
-        """The endpoint chosen for ``app``, kept while the client keeps that description (calls share it)."""
-        known = self._bound
+    def _binding(self, app: App, images: bool) -> Binding:
+        """The endpoint chosen for ``app``, with or without images, kept while the client keeps that
+        description (calls share it)."""
+        known = self._bound.get(images)
         if known is not None and known[0] is app:
             return known[1]
         named = named_by(app, self.target.signature, self.endpoint) or app
-        binding = choose(named, self.name, self.endpoint, self.defaults)
-        self._bound = (app, binding)
+        binding = choose(named, self.name, self.endpoint, self.defaults, images)
+        self._bound[images] = (app, binding)
         return binding
 
     def inspect(self, context: RunContext) -> tuple[App, Binding]:

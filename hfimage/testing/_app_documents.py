@@ -23,6 +23,8 @@ def app_config(signature: Signature, version: str = GRADIO_6) -> dict[str, Any]:
     components = [_component(index + 1, spec) for index, spec in enumerate(signature.inputs)]
     count = len(signature.inputs)
     outputs = [{"id": count + 1 + index, "type": kind, "props": {}} for index, kind in enumerate(signature.outputs)]
+    written = [ident for ident in _output_ids(signature) if ident > count]
+    outputs = [output for output in outputs if output["id"] in written]
     return {
         "version": version,
         "api_prefix": None if version.startswith(("3.", "4.")) else "/gradio_api",
@@ -33,7 +35,7 @@ def app_config(signature: Signature, version: str = GRADIO_6) -> dict[str, Any]:
                 "id": 0,
                 "api_name": signature.api_name,
                 "inputs": list(range(1, count + 1)),
-                "outputs": [output["id"] for output in outputs],
+                "outputs": _output_ids(signature),
                 "types": {"generator": False, "cancel": False},
             }
         ],
@@ -58,6 +60,17 @@ def app_info(signature: Signature) -> dict[str, Any]:
         "named_endpoints": {f"/{signature.api_name}": {"parameters": parameters, "returns": returns}},
         "unnamed_endpoints": {},
     }
+
+
+def _output_ids(signature: Signature) -> list[int]:
+    """Each output's component id: an input the endpoint also writes is its own output of that kind."""
+    count = len(signature.inputs)
+    ids = []
+    for index, kind in enumerate(signature.outputs):
+        shared = next((position + 1 for position, spec in enumerate(signature.inputs)
+                       if spec.also_output and spec.component == kind and position + 1 not in ids), None)  # fmt: skip
+        ids.append(shared or count + 1 + index)
+    return ids
 
 
 def _component(ident: int, spec: Input) -> dict[str, Any]:

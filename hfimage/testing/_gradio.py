@@ -10,6 +10,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -94,9 +95,14 @@ class FakeSpace(FakeServer):
         signature: Signature = FLUX_SCHNELL,
         inputs: Sequence[Input] | None = None,
         delay: float = 0.0,
+        max_file_size: int | None = None,
     ) -> None:
         super().__init__()
         self.delay = delay
+        self.max_file_size = max_file_size
+        """The largest upload it takes, in bytes (None: any), said in its ``/config`` as Gradio does."""
+        self.uploads: list[Upload] = []
+        """Each file uploaded to it, in order."""
         self.version = version
         self.prefix = "" if version.startswith(("3.", "4.")) else "/gradio_api"
         self.signature = signature if inputs is None else Signature("infer", tuple(inputs))
@@ -153,7 +159,7 @@ class FakeSpace(FakeServer):
         return ("complete", self.image(seed))
 
     def config(self) -> dict[str, Any]:
-        return app_config(self.signature, self.version)
+        return {**app_config(self.signature, self.version), "max_file_size": self.max_file_size}
 
     def info(self) -> dict[str, Any]:
         return app_info(self.signature)
@@ -172,6 +178,8 @@ class FakeSpace(FakeServer):
             self._start_job(exchange, queue=True)
         elif method == "GET" and route == f"{prefix}/queue/data":
             self._stream_queue(exchange, parse_qs(urlsplit(exchange.request.path).query).get("session_hash", [""])[0])
+        elif method == "POST" and route == f"{prefix}/upload":
+            self._upload(exchange)
         elif method == "GET" and unquote(route.removeprefix(f"{prefix}/file=")) in self.files:
             served = self.files[unquote(route.removeprefix(f"{prefix}/file="))]
             exchange.reply(served if isinstance(served, Reply) else Reply(200, served, "image/png"))
@@ -179,12 +187,57 @@ class FakeSpace(FakeServer):
             exchange.not_found()
 
     def echo(self, data: list[Any]) -> list[Step]:
-        """The default job for posted inputs: a pause, then the prompt's colour and the seed sent."""
+        """The default job for posted inputs: a pause, then the prompt's colour and the seed sent; an app
+        with an image input sends back the first image it was given, as is (an edit that changes nothing)."""
         named = self._named(data)
         seed = 42 if named.get("randomize_seed", named.get("random_seed", True)) else int(named.get("seed", 42))
         image = self.image(seed, rgb=prompt_colour(str(named.get("prompt", ""))))[0]
+        given = self._images_given(data)
+        if given:
+            self.files[image["path"]] = self.files[given[0]]
         final = ("complete", [output_value(kind, image, seed) for kind in self.signature.outputs])
         return [pause(self.delay), final] if self.delay else [final]
+
+    def _upload(self, exchange: Exchange) -> None:
+        """Keep each file of the form and answer with their paths, as Gradio does (any bytes are taken)."""
+        request = exchange.request
+        files = _form_files(request.headers.get("Content-Type", ""), request.body)
+        if files is None:
+            exchange.json({"detail": "There was an error parsing the body"}, status=400)
+            return
+        limit = self.max_file_size
+        if limit is not None and any(len(content) > limit for *_, content in files):
+            message = f"File size exceeded maximum allowed size of {limit} bytes."
+            exchange.reply(Reply(413, message, "text/plain"))
+            return
+        paths = []
+        for _, filename, kind, content in files:
+            path = f"/tmp/gradio/{uuid.uuid4().hex}/{filename or 'file'}"  # noqa: S108 - a name, not a file
+            with self._lock:
+                self.files[path] = content
+                self.uploads.append(Upload(path, filename, kind, content))
+            paths.append(path)
+        exchange.json(paths)
+
+    def _images_given(self, data: list[Any]) -> list[str]:
+        """The server paths of the images a job names in its Image and Gallery inputs, in order."""
+        paths = []
+        for spec, value in zip(self.inputs, data, strict=False):
+            items = value if spec.component == "gallery" and isinstance(value, list) else [value]
+            for item in items:
+                file = item.get("image") if spec.component == "gallery" and isinstance(item, dict) else item
+                if spec.component in ("image", "gallery") and isinstance(file, dict):
+                    paths.append(str(file.get("path")))
+        return paths
+
+    def _image_problem(self, data: list[Any]) -> str | None:
+        """Why Gradio would fail the job over its image inputs: a file it does not hold, or a gallery of bare files."""
+        for spec, value in zip(self.inputs, data, strict=False):
+            bare = isinstance(value, list) and any(not isinstance(item, dict) or "image" not in item for item in value)
+            if spec.component == "gallery" and bare:
+                return f"{spec.name}: a gallery takes items of the form {{'image': FileData, 'caption': ...}}"
+        unknown = [path for path in self._images_given(data) if path not in self.files]
+        return f"File {unknown[0]} is not in the upload folder and cannot be accessed." if unknown else None
 
     def _named(self, data: Any) -> dict[str, Any]:
         """Posted inputs by their names (nothing when the data is not a list)."""
@@ -195,8 +248,11 @@ class FakeSpace(FakeServer):
         data = body.get("data", []) if isinstance(body, dict) else []
         with self._lock:
             self.received.append(self._named(data))
+        problem = self._image_problem(data) if isinstance(data, list) else None
         if len(data) != len(self.inputs):  # as Gradio before 6.13: accepted, then an error without a message
             script: list[Step] | Reply | None = [error(None)]
+        elif problem is not None:  # as Gradio: any file is taken at upload; the job fails on what it cannot use
+            script = [error(problem)]
         else:
             script = self._scripts.take(self._named(data).get("prompt"))
         if script is None:
@@ -249,6 +305,34 @@ class FakeSpace(FakeServer):
         finally:
             with self._lock:
                 self.active -= 1
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a fake space received at its upload route: the server path it answered, and the file."""
+
+    path: str
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _form_files(content_type: str, body: bytes) -> list[tuple[str, str, str, bytes]] | None:
+    """``(field, filename, content type, bytes)`` of each file of a multipart form; None if it is not one."""
+    boundary = content_type.partition("boundary=")[2].strip('"')
+    if not content_type.startswith("multipart/form-data") or not boundary:
+        return None
+    files = []
+    for part in body.split(b"--" + boundary.encode())[1:]:
+        if part.startswith(b"--"):
+            break
+        head, _, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode("utf-8", "replace").split("\r\n") if ": " in line)
+        disposition = headers.get("Content-Disposition", "")
+        field = disposition.partition('name="')[2].partition('"')[0]
+        filename = disposition.partition('filename="')[2].partition('"')[0]
+        files.append((field, filename, headers.get("Content-Type", ""), content.removesuffix(b"\r\n")))
+    return files
 
 
 def _off_replica(route: str) -> str:

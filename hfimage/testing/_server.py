@@ -72,6 +72,9 @@ class Fault:
     drip_after: int = 0
     close_delimited: bool = False
     times: int | None = None
+    read_stall: float = 0.0
+    """Seconds before the request's body is read: a slow upload, as the client sees it, once the
+    connection's buffers are full. A client that hangs up ends it."""
 
 
 class _FaultyWriter:
@@ -258,6 +261,21 @@ class Exchange:
         self._handler.close_connection = True
 
 
+def _idle(connection: socket.socket, seconds: float) -> bool:
+    """Leave what the client sends unread for ``seconds``; False when it hung up (or was cut) meanwhile."""
+    until = time.monotonic() + seconds
+    while (left := until - time.monotonic()) > 0:
+        try:
+            readable, _, _ = select.select([connection], [], [], min(left, 0.05))
+            if readable and not connection.recv(1, socket.MSG_PEEK):
+                return False
+        except OSError:
+            return False
+        if readable:
+            time.sleep(min(left, 0.05))  # data waits unread: the client's sends block once buffers fill
+    return True
+
+
 def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -277,13 +295,19 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             self._answer("POST")
 
         def _answer(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
+            fault = server.fault_for(path)
+            if fault is not None and fault.read_stall and not _idle(self.connection, fault.read_stall):
+                self.close_connection = True
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client hung up mid-body
+                self.close_connection = True
+                return
             request = RecordedRequest(method, self.path, path, dict(self.headers.items()), body)
             server.requests.append(request)
-            fault = server.fault_for(path)
             plain = self.wfile
             if fault is not None:
                 self.wfile = _FaultyWriter(plain, self.connection, fault)  # type: ignore[assignment]

@@ -62,12 +62,21 @@ _OUTPUTS = {
 }
 
 
+def _shared(shared, kind):
+    """The input component an output of this kind is written to, if the endpoint writes one (then it is used)."""
+    for position, made in enumerate(shared):
+        if type(made).__name__.lower() == kind:
+            return shared.pop(position)
+    return None
+
+
 def from_catalog(space_id, fn, concurrency_limit="default"):
     """An app with the endpoint the catalog declares for ``space_id``, served by ``fn``."""
     signature = SPACES[space_id].signature
     with gr.Blocks() as demo:
         inputs = [_component(spec) for spec in signature.inputs]
-        outputs = [_OUTPUTS[kind]() for kind in signature.outputs]
+        shared = [made for spec, made in zip(signature.inputs, inputs) if spec.also_output]
+        outputs = [_shared(shared, kind) or _OUTPUTS[kind]() for kind in signature.outputs]
         gr.Button("Run").click(fn, inputs=inputs, outputs=outputs, api_name=signature.api_name,
                                concurrency_limit=concurrency_limit)  # fmt: skip
     return demo

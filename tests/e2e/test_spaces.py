@@ -130,7 +130,7 @@ def test_a_space_by_url_needs_no_hub(gradio, client_per_route):
 @pytest.mark.parametrize(
     ("space", "message"),
     [
-        ("someone/image-editor", "/edit 'param_0' needs an input image|/edit 'image' needs an input image"),
+        ("someone/image-editor", "someone/image-editor edits images: /edit needs an input image in '(param_0|image)'"),
         ("someone/unnamed", "has no named API endpoint hfimage can read"),
     ],
 )
@@ -149,4 +149,4 @@ def test_inspect_shows_the_mapping_of_a_real_app(gradio, catalog_hub):
     # the real app's resolutions, as the catalog has them (the stand-in is built from its entry)
     assert description.inputs[1].choices[:3] == ("1024x1024 ( 1:1 )", "1152x896 ( 9:7 )", "896x1152 ( 7:9 )")
     assert description.inputs[1].choices == SIGNATURES["Tongyi-MAI/Z-Image-Turbo"].inputs[1].choices
-    assert description.cannot_take == ("negative_prompt", "guidance_scale")
+    assert description.cannot_take == ("negative_prompt", "guidance_scale", "image")

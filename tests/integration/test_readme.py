@@ -81,7 +81,7 @@ def _expect_batch(out, tmp_path, fakes):
 
 
 def _expect_spaces(out, tmp_path, fakes):
-    assert out == ["Tongyi-MAI/Z-Image-Turbo z-image-turbo 1280 720", "('negative_prompt', 'guidance_scale')"]
+    assert out == ["Tongyi-MAI/Z-Image-Turbo z-image-turbo 1280 720", "('negative_prompt', 'guidance_scale', 'image')"]
     z_image = fakes.spaces["Tongyi-MAI/Z-Image-Turbo"]
     assert [(job["resolution"], job["shift"]) for job in z_image.received] == [
         ("1280x720 ( 16:9 )", 3.0),

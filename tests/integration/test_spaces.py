@@ -184,11 +184,14 @@ def test_a_wrong_token_for_a_private_space_is_said_without_the_token(fake_hub, z
     assert "hf_wrongtoken999" not in repr(caught.value)
 
 
-def test_an_app_that_needs_an_input_image_gets_no_job(api, fake_hub):
+def test_an_editing_app_given_no_image_gets_no_job(api, fake_hub):
     edit = Signature("edit", (Input("image", "image"), Input("prompt", "textbox")))
     with FakeSpace(signature=edit) as space:
         fake_hub.add("someone/editor", space.url)
-        with pytest.raises(InvalidRequestError, match="/edit 'image' needs an input image"):
+        with pytest.raises(
+            InvalidRequestError,
+            match="someone/editor edits images: /edit needs an input image in 'image'. Pass one with image=",
+        ):
             api.generate("a cat", space="someone/editor")
     assert routes(space) == ["/config", "/gradio_api/info"]
 
@@ -262,7 +265,7 @@ def test_inspect_shows_the_endpoint_and_what_feeds_each_input(api, fake_hub, z_i
         ("gallery_images", None),
     ]
     assert description.takes == ("width", "height", "aspect_ratio", "steps", "seed")
-    assert description.cannot_take == ("negative_prompt", "guidance_scale")
+    assert description.cannot_take == ("negative_prompt", "guidance_scale", "image")
     assert description.outputs == ("gallery", "textbox", "number")
     assert z_image.received == []
 
@@ -284,7 +287,7 @@ def test_hfimage_inspect_prints_the_mapping_and_json(fake_hub, z_image):
     assert lines[4].split() == ["prompt", "textbox", "-", "-", "prompt"]
     assert "shift" in lines[8]
     assert lines[8].endswith("the app's default")
-    assert lines[-2] == "cannot take: negative_prompt, guidance_scale"
+    assert lines[-2] == "cannot take: negative_prompt, guidance_scale, image"
     as_json = run_hfimage("inspect", Z_IMAGE, "--json")
     parsed = json.loads(as_json.stdout)
     assert parsed["endpoint"] == "/generate"
@@ -316,9 +319,12 @@ def test_a_fake_hub_answers_as_the_hub_over_http(fake_hub):
     assert (record["host"], record["sdk"], record["runtime"]["stage"]) == ("http://127.0.0.1:9", "gradio", "PAUSED")
 
 
-def test_an_app_that_takes_no_size_reports_the_size_the_call_asked_for():
+def test_an_app_that_takes_no_size_reports_the_size_of_the_image_it_made_downloaded_once():
     prompt_only = Signature("infer", (Input("prompt", "textbox"),), outputs=("image",))
     with FakeSpace(signature=prompt_only) as space:
         image = hfimage.generate("a cat", space=space.url)
-    assert (image.width, image.height) == (1024, 1024)  # an int each, as Image promises, not None
+        content = image.content
+    assert (image.width, image.height) == (8, 8)  # what the fake makes, read from the image itself
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [route for route in routes(space) if "/file=" in route] == [image.url.removeprefix(space.url)]
     assert space.received == [{"prompt": "a cat"}]

@@ -1,5 +1,7 @@
 """Mapping hfimage's parameters onto an app's named inputs, from literal /config and /info documents."""
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -260,17 +262,55 @@ def test_defaults_naming_an_input_the_app_does_not_have_are_refused():
         send(app(*SIGNATURES["Tongyi-MAI/Z-Image-Turbo"].inputs, api_name="generate"), defaults={"shfit": 5})
 
 
-def test_an_endpoint_that_needs_an_input_image_is_not_chosen_and_is_refused_when_named():
+def test_an_endpoint_that_needs_an_input_image_is_chosen_only_for_a_call_with_images():
     image_to_image = Signature("img2img", (Input("image", "image"), Input("prompt", "textbox")))
     space = with_names(parse_config(ROOT, app_config(image_to_image)), app_info(image_to_image), "P")
     with pytest.raises(InvalidRequestError) as caught:
-        choose(space, "P")
+        choose(space, "P", images=False)
     assert str(caught.value) == (
-        "P has no endpoint hfimage can drive for text-to-image: /img2img 'image' needs an input image. "
-        "Pick another space, or name an endpoint and fix the missing inputs with defaults=."
+        "P edits images: /img2img needs an input image in 'image'. Pass one with image= (a file's path, bytes, "
+        "a URL...), or pick a text-to-image space."
     )
-    with pytest.raises(InvalidRequestError, match="/img2img 'image' needs an input image, so it is not"):
-        choose(space, "P", "/img2img")
+    with pytest.raises(InvalidRequestError) as caught:
+        choose(space, "P", "/img2img", images=False)
+    assert str(caught.value) == (
+        "P: /img2img needs an input image in 'image' (image=), so hfimage cannot call it without an image. "
+        "Its inputs: image (image), prompt (textbox)."
+    )
+    for images in (True, None):
+        binding = choose(space, "P", images=images)
+        assert (binding.api_name, binding.slot("image").spec.name, binding.needs_image) == ("img2img", "image", True)
+
+
+def test_a_call_with_images_passes_over_endpoints_without_an_image_input():
+    signature = Signature("predict", (Input("prompt", "textbox"),))
+    config = app_config(signature)
+    config["components"] += [{"id": 20, "type": "gallery", "props": {}}, {"id": 21, "type": "textbox", "props": {}}]
+    config["dependencies"] += [{"id": 1, "api_name": "edit", "inputs": [20, 21], "outputs": []}]
+    info = app_info(signature)
+    info["named_endpoints"]["/edit"] = {"parameters": [{"parameter_name": "images"}, {"parameter_name": "prompt"}]}
+    space = with_names(parse_config(ROOT, config), info, "P")
+    assert choose(space, "P").api_name == "predict"
+    assert choose(space, "P", images=False).api_name == "predict"
+    assert choose(space, "P", images=True).api_name == "edit"
+    del space.endpoints["edit"]
+    with pytest.raises(InvalidRequestError) as caught:
+        choose(space, "P", images=True)
+    assert str(caught.value).startswith(
+        "P has no endpoint hfimage can drive for editing an image: /predict takes no input image."
+    )
+
+
+def test_a_gallery_the_endpoint_also_writes_is_its_history_not_an_image_input():
+    z_image = SIGNATURES["Tongyi-MAI/Z-Image-Turbo"]  # its result gallery is passed back in as gallery_images
+    history = with_names(parse_config(ROOT, app_config(z_image)), app_info(z_image), "P")
+    assert choose(history, "P").slot("image") is None
+    assert "image" not in choose(history, "P").takes
+    inputs = tuple(dataclasses.replace(spec, also_output=False) for spec in z_image.inputs)
+    apart = dataclasses.replace(z_image, inputs=inputs)
+    references = with_names(parse_config(ROOT, app_config(apart)), app_info(apart), "P")
+    assert choose(references, "P").slot("image").spec.name == "gallery_images"
+    assert "image" in choose(references, "P").takes
 
 
 def test_an_endpoint_that_needs_a_token_is_refused():
@@ -294,9 +334,9 @@ def test_the_preferred_endpoint_wins_and_an_unusable_one_is_passed_over():
     info["named_endpoints"]["/make_picture"] = {"parameters": [{"parameter_name": "text"}, {"parameter_name": "steps"}]}
     info["named_endpoints"]["/predict"] = {"parameters": [{"parameter_name": "prompt"}]}
     space = with_names(parse_config(ROOT, config), info, "P")
-    assert choose(space, "P").api_name == "predict"
+    assert choose(space, "P", images=False).api_name == "predict"
     del space.endpoints["predict"]
-    binding = choose(space, "P")
+    binding = choose(space, "P", images=False)
     assert binding.api_name == "make_picture"
     assert binding.slot("prompt").spec.name == "text"  # the first free text box, when none is named like a prompt
 

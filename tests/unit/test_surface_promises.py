@@ -14,6 +14,7 @@ import hfimage.aio
 from hfimage import QuotaMemory
 from hfimage._core.quota_memory import MAX_REST
 from hfimage.errors import MESSAGE_CHARS, QuotaExceededError
+from hfimage.testing._png import solid_png
 
 from ..helpers import EVENT_ID, ROOT, FakeClock, file_data, sse
 
@@ -59,10 +60,16 @@ def test_a_hostile_endpoint_beside_a_usable_one_is_left_out_and_the_usable_one_c
         mock.get(f"{ROOT}/gradio_api/info", json=info("../steal", "generate"))
         mock.post(f"{ROOT}/gradio_api/call/generate", json={"event_id": EVENT_ID})
         mock.get(f"{ROOT}/gradio_api/call/generate/{EVENT_ID}", body=sse(("complete", [file_data("f")])))
+        mock.get(
+            f"{ROOT}/gradio_api/file=/tmp/gradio/f/image.webp",
+            body=solid_png(3, 2, (0, 0, 0)),
+            content_type="image/png",
+        )
         image = client.generate("a cat", space=ROOT)
         posted = [call.request.url for call in mock.calls if call.request.method == "POST"]
     assert posted == [f"{ROOT}/gradio_api/call/generate"]
     assert image.url == f"{ROOT}/gradio_api/file=/tmp/gradio/f/image.webp"
+    assert (image.width, image.height) == (3, 2)  # the app has no size inputs: the image says
 
 
 @pytest.mark.parametrize("name", [*HOSTILE_NAMES, "", "/", 7])

@@ -54,6 +54,8 @@ class InputSpec:
     step: float | None = None
     choices: tuple[Any, ...] | None = None
     hidden: bool = False
+    also_output: bool = False
+    """The endpoint also writes this component (e.g. a gallery of past results passed back in)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class App:
     """The replica of a multi-replica space that answered a job (``X-Proxied-Replica``)."""
     unsafe_endpoints: tuple[str, ...] = ()
     """Endpoint names the app sent that could change a URL's path: left out of ``endpoints``."""
+    max_file_size: int | None = None
+    """The largest file, in bytes, the app takes in an upload; None when it sets no limit."""
 
     def api_url(self, path: str) -> str:
         return f"{self.root}{self.api_prefix}{path}"
@@ -139,6 +143,7 @@ def _parse_config(root: str, config: Any, provider: str | None) -> App:
         )
     prefix = config.get("api_prefix")
     version = config.get("version")
+    limit = config.get("max_file_size")
     protocol = config.get("protocol")
     components = {item.get("id"): item for item in config.get("components") or () if isinstance(item, dict)}
     endpoints: dict[str, Endpoint] = {}
@@ -150,8 +155,9 @@ def _parse_config(root: str, config: Any, provider: str | None) -> App:
             unsafe.append(dependency["api_name"])
             continue
         fn_index = dependency.get("id", position)
-        inputs = tuple(_input_spec(components.get(ident)) for ident in dependency.get("inputs") or ())
-        outputs = tuple(_component_type(components.get(ident)) for ident in dependency.get("outputs") or ())
+        written = list(dependency.get("outputs") or ())
+        inputs = tuple(_input_spec(components.get(ident), ident in written) for ident in dependency.get("inputs") or ())
+        outputs = tuple(_component_type(components.get(ident)) for ident in written)
         endpoints[dependency["api_name"]] = Endpoint(
             dependency["api_name"],
             fn_index if isinstance(fn_index, int) else position,
@@ -174,6 +180,7 @@ def _parse_config(root: str, config: Any, provider: str | None) -> App:
         endpoints=endpoints,
         protocol=protocol if isinstance(protocol, str) else None,
         unsafe_endpoints=tuple(unsafe),
+        max_file_size=limit if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0 else None,
     )
 
 
@@ -186,7 +193,7 @@ def _component_type(component: Any) -> str:
     return kind.lower() if isinstance(kind, str) else "unknown"
 
 
-def _input_spec(component: Any) -> InputSpec:
+def _input_spec(component: Any, also_output: bool = False) -> InputSpec:
     kind = _component_type(component)
     if not isinstance(component, dict):
         return InputSpec(kind)
@@ -205,6 +212,7 @@ def _input_spec(component: Any) -> InputSpec:
         step=finite_number(props.get("step")),
         choices=_choices(props.get("choices")),
         hidden=skip if isinstance(skip, bool) else kind in HIDDEN_COMPONENTS,
+        also_output=also_output,
     )
 
 

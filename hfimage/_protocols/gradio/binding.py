@@ -54,8 +54,13 @@ PARAMETER_ROLES: dict[str, tuple[str, ...]] = {
     "steps": ("steps",),
     "guidance_scale": ("guidance_scale",),
     "seed": ("seed",),
+    "image": ("image",),
 }
 """Which roles can carry each of ``generate()``'s parameters (any one of them is enough)."""
+
+IMAGE_COMPONENTS: dict[str, int | None] = {"image": 1, "gallery": None}
+"""The components that take the caller's images, with how many each takes (None: any number). An
+input is found by its component, whatever the app names it (``input_image``, ``image``, ``images``...)."""
 
 MEDIA_COMPONENTS = frozenset(
     {
@@ -103,6 +108,12 @@ class Binding:
         return next((slot for slot in self.slots if slot.role == role), None)
 
     @property
+    def needs_image(self) -> bool:
+        """Whether the endpoint edits an image: its image input has no default to fall back on."""
+        slot = self.slot("image")
+        return slot is not None and not slot.spec.has_default
+
+    @property
     def problems(self) -> list[str]:
         return [slot.problem for slot in self.slots if slot.problem is not None]
 
@@ -139,6 +150,8 @@ def bind(endpoint: Endpoint, defaults: Mapping[str, Any] = {}) -> Binding:
 
 
 def _role_of(spec: InputSpec, taken: set[str]) -> str | None:
+    if spec.component in IMAGE_COMPONENTS and "image" not in taken and not spec.also_output:
+        return "image"  # an input the endpoint also writes (a gallery of past results) is its history
     name = (spec.name or "").lower()
     for role, names in ROLE_NAMES.items():
         if role not in taken and name in names and _fits(role, spec):
@@ -181,9 +194,17 @@ def _with_problem(slot: Slot, defaults: Mapping[str, Any]) -> Slot:
     return slot
 
 
-def choose(space: App, provider: str, endpoint: str | None = None, defaults: Mapping[str, Any] = {}) -> Binding:
+def choose(
+    space: App,
+    provider: str,
+    endpoint: str | None = None,
+    defaults: Mapping[str, Any] = {},
+    images: bool | None = None,
+) -> Binding:
     """The endpoint hfimage will call: ``endpoint`` when given, else the first preferred name that has a
     text input for the prompt and needs nothing hfimage cannot fill, else the first other such endpoint.
+    With ``images`` True, only an endpoint with an image input will do; with False, only one that
+    does not need an image; with None, either.
 
     Raises InvalidRequestError naming the app's endpoints and what each lacks.
     """
@@ -198,7 +219,7 @@ def choose(space: App, provider: str, endpoint: str | None = None, defaults: Map
                 provider=provider,
             )
         binding = bind(named[wanted], defaults)
-        _check_usable(binding, provider)
+        _check_usable(binding, provider, images)
         return binding
     if not named:
         unsafe = (
@@ -213,14 +234,26 @@ def choose(space: App, provider: str, endpoint: str | None = None, defaults: Map
         )
     order = [name for name in PREFERRED_ENDPOINTS if name in named] + [n for n in named if n not in PREFERRED_ENDPOINTS]
     reasons = []
+    editing = []
     for name in order:
         binding = bind(named[name], defaults)
-        reason = _unusable(binding)
+        reason = _unusable(binding, images)
         if reason is None:
             return binding
         reasons.append(f"/{name} {reason}")
+        if _unusable(binding, True) is None:
+            editing.append(binding)
+    if editing:
+        slot = editing[0].slot("image")
+        raise InvalidRequestError(
+            f"{provider} edits images: /{editing[0].api_name} needs an input image in "
+            f"'{slot.spec.name if slot else '?'}'. Pass one with {advice('image=', '--image')} (a file's path, "
+            "bytes, a URL...), or pick a text-to-image space.",
+            provider=provider,
+        )
+    task = "editing an image" if images else "text-to-image"
     raise InvalidRequestError(
-        f"{provider} has no endpoint hfimage can drive for text-to-image: {listing(reasons, separator='; ', limit=6)}. "
+        f"{provider} has no endpoint hfimage can drive for {task}: {listing(reasons, separator='; ', limit=6)}. "
         + advice(
             "Pick another space, or name an endpoint and fix the missing inputs with defaults=.",
             "Pick another space.",
@@ -229,20 +262,25 @@ def choose(space: App, provider: str, endpoint: str | None = None, defaults: Map
     )
 
 
-def _unusable(binding: Binding) -> str | None:
+def _unusable(binding: Binding, images: bool | None) -> str | None:
     if binding.slot("prompt") is None:
         return "has no text input for the prompt"
     if binding.problems:
         return "; ".join(binding.problems)
+    if images and binding.slot("image") is None:
+        return "takes no input image"
+    image = binding.slot("image")
+    if images is False and image is not None and binding.needs_image:
+        return f"needs an input image in '{image.spec.name}' ({advice('image=', '--image')})"
     return None
 
 
-def _check_usable(binding: Binding, provider: str) -> None:
-    reason = _unusable(binding)
+def _check_usable(binding: Binding, provider: str, images: bool | None) -> None:
+    reason = _unusable(binding, images)
     if reason is not None:
         raise InvalidRequestError(
-            f"{provider}: /{binding.api_name} {reason}, so it is not a text-to-image endpoint hfimage can call. "
-            f"Its inputs: {listed_inputs(binding.endpoint)}.",
+            f"{provider}: /{binding.api_name} {reason}, so hfimage cannot call it "
+            f"{'with' if images else 'without'} an image. Its inputs: {listed_inputs(binding.endpoint)}.",
             provider=provider,
         )
 

@@ -13,25 +13,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..._core.catalog import editing_models
+from ..._core.input_image import InputImage
 from ..._core.request import GenerationRequest
-from ..._core.spelling import options
+from ..._core.spelling import advice, options
 from ..._core.text import listing, number
 from ...errors import InvalidRequestError
-from .binding import TEXT_COMPONENTS, Binding, Slot, listed_inputs
+from .binding import IMAGE_COMPONENTS, TEXT_COMPONENTS, Binding, Slot, listed_inputs
 
 _PIXELS = re.compile(r"(\d{2,5})\s*[x\u00d7*]\s*(\d{2,5})")
 _RATIO = re.compile(r"(\d{1,3})\s*:\s*(\d{1,3})")
-DEFAULT_AREA = 1024 * 1024
-"""The pixel count assumed for a size choice that names only a ratio."""
+
+
+@dataclass(frozen=True)
+class ImagesToSend:
+    """The caller's images, in the place of an image input's value until they are uploaded to the app:
+    one ``FileData`` for an Image input, a list of gallery items for a Gallery."""
+
+    images: tuple[InputImage, ...]
+    gallery: bool
 
 
 @dataclass(frozen=True)
 class Filled:
-    """The values to send, in the endpoint's order, and what they amount to."""
+    """The values to send, in the endpoint's order, and what they amount to: the size the request
+    makes (None where only the image can say: a ratio, an edit, an app without size inputs)."""
 
     values: tuple[Any, ...]
-    width: int
-    height: int
+    width: int | None
+    height: int | None
     seed: int | None
     asked: Mapping[str, Any]
     """What the caller asked for, by input name, where something else is sent (a floored size)."""
@@ -60,13 +70,15 @@ def fill(
     """
     _refuse_unsupported(binding, request, provider)
     _refuse_unknown_defaults(binding, defaults, provider)
+    images = _images(binding, request, provider)
     declared = {slot.role: slot.spec.default for slot in binding.slots if slot.role is not None}
     wanted = {**declared, **{name: value for name, value in settings.items() if value is not None}}
     asked: dict[str, Any] = {}
     width, height = _size(binding, request, wanted, (size_multiple, smallest_side), asked)
     choice, choice_size = _size_choice(binding, request, wanted, sizes, (width, height))
-    if choice_size is not None:
-        width, height = choice_size
+    made: tuple[int, int] | None = (width, height) if binding.slot("width") and binding.slot("height") else None
+    if binding.slot("size") is not None:
+        made = choice_size
     seed = request.seed
     if seed is None and binding.slot("randomize_seed") is None and binding.slot("seed") is not None:
         seed = _random_seed(binding.slot("seed"))
@@ -84,9 +96,10 @@ def fill(
         if request.guidance_scale is not None
         else wanted.get("guidance_scale"),
         "size": choice,
+        "image": images,
     }
     values = tuple(_value(slot, by_role, defaults) for slot in binding.slots)
-    filled = Filled(values, width, height, seed, asked)
+    filled = Filled(values, made[0] if made else None, made[1] if made else None, seed, asked)
     _check_values(binding, filled, provider)
     return filled
 
@@ -97,16 +110,45 @@ def _value(slot: Slot, by_role: Mapping[str, Any], defaults: Mapping[str, Any]) 
         return None
     if spec.name is not None and spec.name in defaults:
         return defaults[spec.name]
-    if slot.role is not None:
+    if slot.role is not None and (slot.role != "image" or by_role["image"] is not None):
         return by_role[slot.role]
     if spec.has_default:
         return spec.default
     return "" if spec.component in TEXT_COMPONENTS else None  # what a browser sends for an empty input
 
 
+def _images(binding: Binding, request: GenerationRequest, provider: str) -> ImagesToSend | None:
+    """The caller's images for the endpoint's image input; InvalidRequestError when it has none, takes fewer,
+    or needs one the caller did not give."""
+    slot = binding.slot("image")
+    if not request.image:
+        if slot is not None and binding.needs_image:
+            raise InvalidRequestError(
+                f"{provider} edits an image: /{binding.api_name} needs one in '{slot.spec.name}'. Pass it with "
+                f"{advice('image=', '--image')} (a file's path, bytes, a URL...), or pick a text-to-image model.",
+                provider=provider,
+            )
+        return None
+    if slot is None:
+        raise InvalidRequestError(
+            f"{provider} takes no input image: /{binding.api_name} takes {listed_inputs(binding.endpoint)}. "
+            f"To edit an image, use {' or '.join(editing_models())}, or a space whose app has an "
+            "image input.",
+            provider=provider,
+        )
+    most = IMAGE_COMPONENTS[slot.spec.component]
+    if most is not None and len(request.image) > most:
+        raise InvalidRequestError(
+            f"{provider} takes {most} image in '{slot.spec.name}' ({slot.spec.component}); got {len(request.image)}. "
+            "Pass one, or use an app whose image input is a gallery.",
+            provider=provider,
+        )
+    return ImagesToSend(request.image, gallery=most is None)
+
+
 def _refuse_unsupported(binding: Binding, request: GenerationRequest, provider: str) -> None:
     takes = binding.takes
-    missing = [name for name in request.given() if name not in takes]
+    missing = [name for name in request.given() if name not in takes and name != "image"]
     if missing:
         raise InvalidRequestError(
             f"{provider} has no input for {options(missing)}: /{binding.api_name} takes "
@@ -155,7 +197,8 @@ def _size_choice(
     sizes: Mapping[str, tuple[int, int]],
     size: tuple[int | None, int | None],
 ) -> tuple[Any, tuple[int, int] | None]:
-    """The size choice nearest to what was asked (the app's default when nothing was), and its pixels."""
+    """The size choice nearest to what was asked (the app's default when nothing was), and its pixels
+    when its label or ``sizes`` say them."""
     slot = binding.slot("size")
     if slot is None or not slot.spec.choices:
         return None, None
@@ -167,12 +210,7 @@ def _size_choice(
         area = (width or 1024) * (height or 1024) if request.width and request.height else None
         choice = min(choices, key=lambda option: _distance(_pixels(option, sizes), target, area))
     pixels = _pixels(choice, sizes)
-    if pixels is None:
-        return choice, None
-    if isinstance(pixels, float):
-        side = math.sqrt(DEFAULT_AREA / pixels)
-        return choice, (round(side * pixels / 16) * 16, round(side / 16) * 16)
-    return choice, pixels
+    return choice, pixels if isinstance(pixels, tuple) else None  # a ratio alone: the image will say
 
 
 def _pixels(choice: Any, sizes: Mapping[str, tuple[int, int]]) -> tuple[int, int] | float | None:

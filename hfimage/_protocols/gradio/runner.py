@@ -32,6 +32,7 @@ from .filling import Filled
 from .finding import WAKING_STAGES, Finder, Found, Target
 from .queue import join, listen, offers_queue
 from .replica import Replica, on_one_replica
+from .upload import with_uploads
 
 log = logging.getLogger("hfimage")
 
@@ -54,8 +55,8 @@ class Runner:
         self.finder = Finder(target, channel, apps, hub)
 
     def run(self, bind: Bind) -> Iterator[Output | Event]:
-        """The job's events and images, each image with the size the request amounts to and the seed
-        sent when the app reports none; or a typed error."""
+        """The job's events and images, each image with the size the request amounts to (None where only
+        the image can say) and the seed sent when the app reports none; or a typed error."""
         apps, unnamed = self.finder.apps, self.target.signature is None
         try:
             found = self.finder.find(named=unnamed)
@@ -138,7 +139,7 @@ class Runner:
         """The job on the route ``protocol`` picks, on one replica of the space."""
         if self.protocol == "call" or (self.protocol == "auto" and not offers_queue(app, endpoint)):
             return on_one_replica(
-                self.channel, app, lambda channel, replica: call(channel, app, endpoint.api_name, values, replica)
+                self.channel, app, lambda channel, replica: _called(channel, replica, endpoint, values, app)
             )
         if endpoint.fn_index < 0:
             raise ProtocolError(
@@ -153,6 +154,7 @@ class Runner:
     def _queued(
         self, channel: Channel, replica: Replica, endpoint: Endpoint, values: Sequence[Any], app: App
     ) -> Iterator[Output | Event]:
+        values = with_uploads(channel, app, values)
         try:
             session, event_id = join(channel, app, endpoint, values)
         except ProtocolError:
@@ -162,6 +164,13 @@ class Runner:
             yield from call(channel, app, endpoint.api_name, values, replica)
             return
         yield from listen(channel, app, session, event_id, replica)
+
+
+def _called(
+    channel: Channel, replica: Replica, endpoint: Endpoint, values: Sequence[Any], app: App
+) -> Iterator[Output | Event]:
+    """The job on the call route, its images uploaded first (to the replica that will run it)."""
+    yield from call(channel, app, endpoint.api_name, with_uploads(channel, app, values), replica)
 
 
 def _not_an_app(failure: HFImageError) -> bool:
