@@ -12,7 +12,7 @@ from typing import Any
 from ._core.request import GENERATION_PARAMETERS
 from ._core.text import number
 from ._protocols.gradio.app import App
-from ._protocols.gradio.binding import Binding, Slot
+from ._protocols.gradio.binding import IMAGE_COMPONENTS, Binding, Slot
 from ._protocols.gradio.queue import offers_queue
 
 FED_BY = {
@@ -25,6 +25,7 @@ FED_BY = {
     "steps": "steps",
     "guidance_scale": "guidance_scale",
     "size": "width/height/aspect_ratio (nearest choice)",
+    "image": "image",
 }
 """How each role is shown: the hfimage parameter that fills it."""
 
@@ -48,6 +49,8 @@ class InputDescription:
     fed_by: str | None
     fixed: bool = False
     problem: str | None = None
+    images: str | None = None
+    """For the input ``image=`` feeds: how many images it takes ("one image", "several images")."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class SpaceDescription:
     ``endpoint`` is the API endpoint hfimage calls (``/infer``), ``route`` how (``queue`` or
     ``call``); ``takes`` and ``cannot_take`` split ``generate()``'s parameters; ``outputs``
     lists the endpoint's output components; ``endpoints`` every named endpoint of the app.
+    ``edits`` is True for an image-editing app: its endpoint needs an input image (``image=``).
     """
 
     space: str
@@ -69,6 +73,7 @@ class SpaceDescription:
     cannot_take: tuple[str, ...]
     outputs: tuple[str, ...]
     endpoints: tuple[str, ...]
+    edits: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The description as plain JSON-ready values."""
@@ -80,6 +85,7 @@ class SpaceDescription:
         lines = [
             self.space + (where if self.gradio_version or self.url != self.space else ""),
             f"endpoint {self.endpoint}, by the {self.route} route" + _others(self),
+            *_task(self),
             "",
         ]
         rows = [("INPUT", "TYPE", "DEFAULT", "LIMITS OR CHOICES", "SENT")]
@@ -113,6 +119,7 @@ def description_of(name: str, space: App, binding: Binding, defaults: frozenset[
         cannot_take=tuple(name for name in GENERATION_PARAMETERS if name not in takes),
         outputs=binding.endpoint.outputs,
         endpoints=tuple("/" + name for name, found in space.endpoints.items() if any(s.name for s in found.inputs)),
+        edits=binding.needs_image,
     )
 
 
@@ -129,7 +136,23 @@ def _input(slot: Slot, defaults: frozenset[str]) -> InputDescription:
         fed_by=FED_BY.get(slot.role or ""),
         fixed=spec.name in defaults,
         problem=slot.problem,
+        images=_images(spec.component) if slot.role == "image" else None,
     )
+
+
+def _images(component: str) -> str:
+    return "one image" if IMAGE_COMPONENTS.get(component) == 1 else "several images"
+
+
+def _task(description: SpaceDescription) -> list[str]:
+    """What the app does with images, when it takes any."""
+    image = next((spec for spec in description.inputs if spec.images is not None), None)
+    if image is None:
+        return []
+    what = f"{image.name} takes {image.images}"
+    if description.edits:
+        return [f"an image-editing app: give the image to edit with image= ({what})"]
+    return [f"takes an input image too, with image= ({what}); without one it makes an image from the prompt"]
 
 
 def _others(description: SpaceDescription) -> str:

@@ -204,6 +204,10 @@ class SyncAPI:
         with hfimage.Client() as client:
             return list(client.stream(prompt, **params))
 
+    def edit(self, image, prompt, **params):
+        with hfimage.Client() as client:
+            return client.edit(image, prompt, **params)
+
     def inspect(self, space, **params):
         with hfimage.Client() as client:
             return client.inspect(space, **params)
@@ -221,6 +225,13 @@ class AsyncAPI:
                 return await client.generate(prompt, **params)
 
         return anyio.run(generate, backend=self.name)
+
+    def edit(self, image, prompt, **params):
+        async def edit():
+            async with hfimage.aio.Client() as client:
+                return await client.edit(image, prompt, **params)
+
+        return anyio.run(edit, backend=self.name)
 
     def events(self, prompt, **params):
         async def events():

@@ -63,7 +63,7 @@ def _image(item: object, called: str) -> InputImage:
     if isinstance(item, (bytes, bytearray, memoryview)):
         data = bytes(item)
         mime, extension = _checked(data[:_HEAD], f"{called} (bytes)")
-        return InputImage(f"{called} ({len(data)} bytes)", "image" + extension, mime, len(data), _reader(data))
+        return InputImage(f"{called} (bytes)", "image" + extension, mime, len(data), _reader(data))
     if _is_pillow(item):
         return _pillow(item, called)
     if isinstance(item, io.TextIOBase):
@@ -77,10 +77,10 @@ def _image(item: object, called: str) -> InputImage:
 
 
 def _path(given: str | os.PathLike[str]) -> InputImage:
+    if not str(os.fspath(given)).strip():
+        raise InvalidRequestError(f"{_option()} is an empty path; give an image file's path.")
     path = Path(os.fspath(given)).expanduser()
     label = str(path)
-    if not label.strip():
-        raise InvalidRequestError(f"{_option()} is an empty path; give an image file's path.")
     try:
         with open(path, "rb") as file:
             head = file.read(_HEAD)
@@ -137,7 +137,7 @@ def _file_object(file: Any, called: str) -> InputImage:
             file.seek(start)
             kept: SeekableFile = file
         else:
-            kept, start = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES), 0  # noqa: SIM115 - kept for the call
+            kept, start = _Spool(), 0
             while piece := file.read(SPOOL_BYTES):
                 kept.write(piece)
             end = kept.tell()
@@ -151,6 +151,32 @@ def _file_object(file: Any, called: str) -> InputImage:
     size = end - start
     file_name = Path(name).name if isinstance(name, str) and name else "image" + extension
     return InputImage(label, file_name, mime, size, lambda: Window(kept, start, size))
+
+
+class _Spool:
+    """A copy of a file that cannot seek: in memory while small, on disk beyond ``SPOOL_BYTES``; closed
+    (its disk space freed) once the images that read it are gone."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed in __del__
+
+    def write(self, data: bytes) -> int:
+        return self._file.write(data)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        return self._file.seek(offset, whence)
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self._file.read(size)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __del__(self) -> None:
+        self._file.close()
 
 
 def _seekable(file: Any) -> bool:

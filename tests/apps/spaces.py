@@ -6,8 +6,10 @@ the apps, the fakes and the library all know a space from one place.
 Run as ``python spaces.py NAME=PORT ...``; prints ``READY`` once every app listens on 127.0.0.1.
 Images are solid colours derived from the prompt, sized as requested, so tests can check them.
 ``slow`` and ``busy`` (one job at a time) sleep a tenth of a second per inference step.
-The stand-ins of today's spaces (``flux_dev`` ... ``kolors``) append the inputs each job
-received, by name, as one JSON line to the file named by ``HFIMAGE_ECHO_FILE``.
+The stand-ins of today's spaces (``flux_dev`` ... ``flux2``) append the inputs each job
+received, by name, as one JSON line to the file named by ``HFIMAGE_ECHO_FILE``; an image as its
+size and the SHA-256 of its RGB pixels. The editing stand-ins answer with an image of a size
+derived from the input's, as real editing apps resize.
 """
 
 import hashlib
@@ -22,6 +24,8 @@ import gradio as gr
 import numpy as np
 
 MAX_SEED = 2**31 - 1
+SMALL_FILE_LIMIT = 4096
+"""The upload limit of ``kontext_small``, in bytes."""
 
 
 def _catalog():
@@ -48,7 +52,7 @@ def _component(spec):
         "textbox": lambda: gr.Textbox(label=label),
         "checkbox": lambda: gr.Checkbox(label=label, value=spec.default),
         "number": lambda: gr.Number(label=label, value=spec.default, precision=0),
-        "gallery": lambda: gr.Gallery(label=label),
+        "gallery": lambda: gr.Gallery(label=label, type="pil"),
         "image": lambda: gr.Image(label=label, type="pil"),
     }
     return made[spec.component]()
@@ -59,6 +63,7 @@ _OUTPUTS = {
     "number": lambda: gr.Number(label="Seed", precision=0),
     "gallery": lambda: gr.Gallery(label="Result"),
     "textbox": lambda: gr.Textbox(label="Seed used"),
+    "button": lambda: gr.Button("Reuse this image", visible=False),
 }
 
 
@@ -75,7 +80,7 @@ def from_catalog(space_id, fn, concurrency_limit="default"):
     signature = SPACES[space_id].signature
     with gr.Blocks() as demo:
         inputs = [_component(spec) for spec in signature.inputs]
-        shared = [made for spec, made in zip(signature.inputs, inputs) if spec.also_output]
+        shared = [made for spec, made in zip(signature.inputs, inputs, strict=True) if spec.also_output]
         outputs = [_shared(shared, kind) or _OUTPUTS[kind]() for kind in signature.outputs]
         gr.Button("Run").click(fn, inputs=inputs, outputs=outputs, api_name=signature.api_name,
                                concurrency_limit=concurrency_limit)  # fmt: skip
@@ -206,6 +211,36 @@ def kolors_infer(
     return picture(prompt, width, height)
 
 
+def described(image):
+    """What a job received of an image: its size and the SHA-256 of its RGB pixels."""
+    rgb = image.convert("RGB")
+    return {"size": list(rgb.size), "sha256": hashlib.sha256(rgb.tobytes()).hexdigest()}
+
+
+def gallery_images(items):
+    """A gallery input's images, however the Gradio version hands them over."""
+    return [item[0] if isinstance(item, (tuple, list)) else item for item in items or []]
+
+
+def kontext_infer(input_image, prompt, seed, randomize_seed, guidance_scale, steps):
+    echo("kontext", {**locals(), "input_image": described(input_image)})
+    width, height = input_image.size
+    return picture(prompt, width // 2, height // 2), used_seed(seed, randomize_seed), gr.Button(visible=True)
+
+
+def qwen_edit_infer(image, prompt, seed, randomize_seed, true_guidance_scale, num_inference_steps, rewrite_prompt,
+                    num_images_per_prompt):  # fmt: skip
+    echo("qwen_edit", {**locals(), "image": described(image)})
+    width, height = image.size
+    return [picture(prompt, width * 2, height)], used_seed(seed, randomize_seed)
+
+
+def flux2_infer(prompt, input_images, seed, randomize_seed, width, height, num_inference_steps, guidance_scale,
+                prompt_upsampling):  # fmt: skip
+    echo("flux2", {**locals(), "input_images": [described(image) for image in gallery_images(input_images)]})
+    return picture(prompt, width, height), used_seed(seed, randomize_seed)
+
+
 def image_to_image_shaped():
     """An app that needs an input image: not a text-to-image endpoint."""
     with gr.Blocks() as demo:
@@ -238,9 +273,17 @@ APPS = {
     "z_image": lambda: from_catalog("Tongyi-MAI/Z-Image-Turbo", z_image_generate),
     "z_image_plain": lambda: from_catalog("mrfakename/Z-Image-Turbo", z_image_plain_generate),
     "kolors": lambda: from_catalog("Kwai-Kolors/Kolors", kolors_infer),
+    "kontext": lambda: from_catalog("black-forest-labs/FLUX.1-Kontext-Dev", kontext_infer),
+    "kontext_small": lambda: from_catalog("black-forest-labs/FLUX.1-Kontext-Dev", kontext_infer),
+    "qwen_edit": lambda: from_catalog("Qwen/Qwen-Image-Edit", qwen_edit_infer),
+    "flux2": lambda: from_catalog("black-forest-labs/FLUX.2-dev", flux2_infer),
     "image_to_image": image_to_image_shaped,
     "unnamed": unnamed_shaped,
 }
+
+
+LAUNCH = {"kontext_small": {"max_file_size": SMALL_FILE_LIMIT}}
+"""Launch settings of the apps that need their own."""
 
 
 def main(assignments):
@@ -248,7 +291,7 @@ def main(assignments):
         name, port = assignment.split("=")
         demo = APPS[name]()
         demo.queue(default_concurrency_limit=None)
-        demo.launch(server_name="127.0.0.1", server_port=int(port), prevent_thread_lock=True)
+        demo.launch(server_name="127.0.0.1", server_port=int(port), prevent_thread_lock=True, **LAUNCH.get(name, {}))
     print("READY", flush=True)
     while True:
         time.sleep(3600)

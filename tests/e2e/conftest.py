@@ -16,7 +16,8 @@ from ..apps.gradio4 import environment_root, gradio4_python, say_for
 from ..apps.launch import GradioServers, start, stop
 
 APPS = ("flux", "sd35", "quota", "broken", "progress", "busy", "zerogpu", "flux_dev", "sd35_turbo", "qwen", "z_image",
-        "z_image_plain", "kolors", "image_to_image", "unnamed")  # fmt: skip
+        "z_image_plain", "kolors", "kontext", "kontext_small", "qwen_edit", "flux2", "image_to_image",
+        "unnamed")  # fmt: skip
 
 
 @pytest.fixture(scope="session")

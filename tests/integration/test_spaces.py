@@ -190,7 +190,7 @@ def test_an_editing_app_given_no_image_gets_no_job(api, fake_hub):
         fake_hub.add("someone/editor", space.url)
         with pytest.raises(
             InvalidRequestError,
-            match="someone/editor edits images: /edit needs an input image in 'image'. Pass one with image=",
+            match=r"someone/editor edits images: /edit needs an input image in 'image'\. Pass one with image=",
         ):
             api.generate("a cat", space="someone/editor")
     assert routes(space) == ["/config", "/gradio_api/info"]

@@ -71,9 +71,10 @@ def _local(channel: Channel, app: App, image: InputImage, held: contextlib.ExitS
     size = sink.tell()
     sink.seek(0)
     kind = sniff(sink.read(HEAD_BYTES))
-    mime = kind[0] if kind else "application/octet-stream"
+    mime, extension = kind if kind else ("application/octet-stream", "")
+    name = image.name if "." in image.name else image.name + extension
     return dataclasses.replace(
-        image, mime_type=mime, size=size, opener=lambda: Window(sink, 0, size), url=None, result_url=None
+        image, name=name, mime_type=mime, size=size, opener=lambda: Window(sink, 0, size), url=None, result_url=None
     )
 
 
