@@ -73,8 +73,10 @@ class Fault:
     close_delimited: bool = False
     times: int | None = None
     read_stall: float = 0.0
-    """Seconds before the request's body is read: a slow upload, as the client sees it, once the
+    """Seconds before the request's body is read: a stalled upload, as the client sees it, once the
     connection's buffers are full. A client that hangs up ends it."""
+    read_pace: float = 0.0
+    """Seconds between reads of 64 KiB of the request's body: an upload that crawls but never stops."""
 
 
 class _FaultyWriter:
@@ -261,6 +263,19 @@ class Exchange:
         self._handler.close_connection = True
 
 
+def _read_body(source: io.BufferedIOBase, length: int, pace: float) -> bytes:
+    """The request's body, read at once, or 64 KiB at a time ``pace`` seconds apart; short if the client hung up."""
+    if not pace:
+        return source.read(length) if length else b""
+    pieces = []
+    left = length
+    while left > 0 and (piece := source.read(min(left, 65536))):
+        pieces.append(piece)
+        left -= len(piece)
+        time.sleep(pace)
+    return b"".join(pieces)
+
+
 def _idle(connection: socket.socket, seconds: float) -> bool:
     """Leave what the client sends unread for ``seconds``; False when it hung up (or was cut) meanwhile."""
     until = time.monotonic() + seconds
@@ -302,7 +317,7 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            body = _read_body(self.rfile, length, fault.read_pace if fault is not None else 0.0)
             if len(body) < length:  # the client hung up mid-body
                 self.close_connection = True
                 return
