@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 import hfimage
+from hfimage.testing import FakeHub
 
 from ..apps.gradio4 import environment_root, gradio4_python, say_for
 from ..apps.launch import GradioServers, start, stop
@@ -59,3 +60,26 @@ def client_per_route(request: pytest.FixtureRequest) -> Iterator[hfimage.Client]
     """A client on each Gradio route in turn: each test runs over both."""
     with hfimage.Client(timeout=60, protocol=request.param) as made:
         yield made
+
+
+@pytest.fixture
+def catalog_hub(gradio: GradioServers, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    """A fake Hub that places each catalog space on its stand-in."""
+    stand_ins = {
+        "black-forest-labs/FLUX.1-dev": "flux_dev",
+        "stabilityai/stable-diffusion-3.5-large-turbo": "sd35_turbo",
+        "Qwen/Qwen-Image": "qwen",
+        "Tongyi-MAI/Z-Image-Turbo": "z_image",
+        "mrfakename/Z-Image-Turbo": "z_image_plain",
+        "Kwai-Kolors/Kolors": "kolors",
+        "black-forest-labs/FLUX.1-Kontext-Dev": "kontext",
+        "Qwen/Qwen-Image-Edit": "qwen_edit",
+        "black-forest-labs/FLUX.2-dev": "flux2",
+        "someone/image-editor": "image_to_image",
+        "someone/unnamed": "unnamed",
+    }
+    with FakeHub() as fake:
+        for space_id, app in stand_ins.items():
+            fake.add(space_id, gradio.url[app])
+        monkeypatch.setenv("HF_ENDPOINT", fake.url)
+        yield fake

@@ -12,29 +12,9 @@ from PIL import Image as PILImage
 
 import hfimage
 from hfimage import InvalidRequestError, Preview
-from hfimage.testing import SIGNATURES, FakeHub
+from hfimage.testing import SIGNATURES
 
 from ..helpers import close_to, colour_of, pixels
-
-
-@pytest.fixture
-def catalog_hub(gradio, monkeypatch):
-    """A fake Hub that places each catalog space on its stand-in."""
-    stand_ins = {
-        "black-forest-labs/FLUX.1-dev": "flux_dev",
-        "stabilityai/stable-diffusion-3.5-large-turbo": "sd35_turbo",
-        "Qwen/Qwen-Image": "qwen",
-        "Tongyi-MAI/Z-Image-Turbo": "z_image",
-        "mrfakename/Z-Image-Turbo": "z_image_plain",
-        "Kwai-Kolors/Kolors": "kolors",
-        "someone/image-editor": "image_to_image",
-        "someone/unnamed": "unnamed",
-    }
-    with FakeHub() as fake:
-        for space_id, app in stand_ins.items():
-            fake.add(space_id, gradio.url[app])
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        yield fake
 
 
 def prompt():
