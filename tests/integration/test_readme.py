@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hfimage import cli
+from hfimage.testing import solid_png
 
 README = Path(__file__).parents[2] / "README.rst"
 
@@ -21,7 +22,7 @@ def python_examples():
 
 
 def test_the_readme_has_examples():
-    assert len(python_examples()) == 10
+    assert len(python_examples()) == 11
 
 
 @pytest.mark.parametrize("code", [code for code in python_examples() if "def test_" in code])
@@ -91,6 +92,16 @@ def _expect_spaces(out, tmp_path, fakes):
     assert len(fakes.flux.received) == 2  # by its name, and as the local run
 
 
+def _expect_edit(out, tmp_path, fakes):
+    assert out == ["flux-kontext 8 8"]
+    assert _files(tmp_path) == ["harbour-night.png"]
+    (photo,) = fakes.flux.files.values()  # the harbour the flux fake made
+    kontext = fakes.spaces["black-forest-labs/FLUX.1-Kontext-Dev"]
+    assert [upload.content for upload in kontext.uploads] == [photo]
+    assert kontext.received[0]["prompt"] == "make it night, with lanterns"
+    assert (tmp_path / "harbour-night.png").read_bytes() == photo  # the fake's edit keeps the image as it is
+
+
 def _expect_fake_space(out, tmp_path, fakes):
     assert out[0] == "retry after 56.0"
     assert re.fullmatch(r"42 /gradio_api/queue/data\?session_hash=\w+", out[1])
@@ -105,6 +116,7 @@ EFFECTS = {
     "create_async_generator": _expect_seed_class,
     "generate_many(prompts": _expect_batch,
     "a cat in a spacesuit": _expect_spaces,
+    "make it night, with lanterns": _expect_edit,
     "with FakeSpace() as space": _expect_fake_space,
 }
 
@@ -135,7 +147,7 @@ def command_lines():
 
 
 def test_the_readme_has_command_lines():
-    assert len(command_lines()) == 12
+    assert len(command_lines()) == 13
 
 
 @pytest.mark.parametrize("line", command_lines())
@@ -146,6 +158,7 @@ def test_each_command_line_runs(line, fake_providers, monkeypatch, tmp_path, cap
     fake_providers.hub.quota_tokens.add("hf_readmetoken1")
     fake_providers.hub.quota = {"base": 300, "current": 45, "resetsAt": "2026-12-02T10:00:00Z"}
     (tmp_path / "prompts.txt").write_text("a red fox\na blue fox\n")
+    (tmp_path / "photo.png").write_bytes(solid_png(6, 4, (1, 2, 3)))
     piped, _, command = line.rpartition("|")
     command, _, redirect = command.partition(">")
     if piped:
@@ -172,6 +185,13 @@ def _sent(fake, **inputs):
     def check(tmp_path, out, fakes):
         space = getattr(fakes, fake) if hasattr(fakes, fake) else fakes.spaces[fake]
         assert {name: space.received[-1][name] for name in inputs} == inputs
+
+    return check
+
+
+def _uploaded(space_id, name):
+    def check(tmp_path, out, fakes):
+        assert [upload.content for upload in fakes.spaces[space_id].uploads] == [(tmp_path / name).read_bytes()]
 
     return check
 
@@ -204,6 +224,7 @@ COMMAND_EFFECTS = {
     "--model sdxl-turbo": [_saved("fox.png", "png")],
     "--space Qwen/Qwen-Image": [_saved("qwen-fox.webp", "webp"), _sent("Qwen/Qwen-Image", aspect_ratio="3:4")],
     "inspect Tongyi-MAI/Z-Image-Turbo": [_printed("endpoint /generate", "cannot take: negative_prompt")],
+    "--image photo.png": [_saved("night.png", "png"), _uploaded("black-forest-labs/FLUX.1-Kontext-Dev", "photo.png")],
     "hfimage models": [_printed("z-image-turbo", "Tongyi-MAI/Z-Image-Turbo, mrfakename/Z-Image-Turbo")],
     "providers --check": [_printed("BlackForestLabs_Flux1Schnell", "ok", "token: from HF_TOKEN")],
     "hfimage quota": [_printed("ZeroGPU quota: 45 s of 300 s used (15%), 255 s left, resets at 2026-12-02 10:00 UTC")],
