@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ._calls.arguments import call_token, check_protocol, check_proxy, check_timeout, disk_cache
 from ._calls.fallback import run_plan
 from ._calls.final import EventCallback, FinalImage, final_image
+from ._calls.images import with_images_checked
 from ._calls.plan import CallDefaults, Plan, first_space_of_model, make_plan
 from ._calls.rests import Rests
 from ._core.batch import check_count, run_many
@@ -163,18 +164,20 @@ class Client:
         prompt and seed (``image.save("out")`` would write every image to ``out.png``).
         """
         prompts = check_prompts(prompts)
-        self.check_batch(concurrency, params)
+        concurrency, shared = self.check_batch(concurrency, params)
         return run_many(
             len(prompts),
-            lambda index, cancellation: final_image(self.run(self.plan(prompts[index], **params), cancellation)),
+            lambda index, cancellation: final_image(self.run(self.plan(prompts[index], **shared), cancellation)),
             concurrency=concurrency,
         )
 
-    def check_batch(self, concurrency: object, params: GenerateParams) -> int:
-        """The concurrency, checked with the parameters before anything is sent: InvalidRequestError for
-        either when it is wrong for every prompt."""
-        self.plan("a check of the parameters", **params)
-        return check_count("concurrency", concurrency)
+    def check_batch(self, concurrency: object, params: GenerateParams) -> tuple[int, GenerateParams]:
+        """The concurrency and the parameters a batch's calls share, checked before anything is sent,
+        their images read once for every prompt (a file that cannot seek is read only once):
+        InvalidRequestError for either when it is wrong for every prompt."""
+        shared = with_images_checked(params)
+        self.plan("a check of the parameters", **shared)
+        return check_count("concurrency", concurrency), shared
 
     @documented
     def stream(self, prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ._core.request import GENERATION_PARAMETERS
+from ._core.spelling import advice
 from ._core.text import number
 from ._protocols.gradio.app import App
 from ._protocols.gradio.binding import IMAGE_COMPONENTS, Binding, Slot
@@ -150,9 +151,10 @@ def _task(description: SpaceDescription) -> list[str]:
     if image is None:
         return []
     what = f"{image.name} takes {image.images}"
+    option = advice("image=", "--image")
     if description.edits:
-        return [f"an image-editing app: give the image to edit with image= ({what})"]
-    return [f"takes an input image too, with image= ({what}); without one it makes an image from the prompt"]
+        return [f"an image-editing app: give the image to edit with {option} ({what})"]
+    return [f"takes an input image too, with {option} ({what}); without one it makes an image from the prompt"]
 
 
 def _others(description: SpaceDescription) -> str:

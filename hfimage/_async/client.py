@@ -132,7 +132,7 @@ class Client:
     ) -> list[Image | HFImageError]:
         """One image (or the error met) per prompt, in order, ``concurrency`` at a time."""
         prompts = check_prompts(prompts)
-        self._sync.check_batch(concurrency, params)
+        concurrency, params = await anyio.to_thread.run_sync(self._sync.check_batch, concurrency, params)
         results: list[Image | HFImageError | None] = [None] * len(prompts)
         limiter = anyio.CapacityLimiter(concurrency)
 

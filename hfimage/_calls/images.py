@@ -22,6 +22,7 @@ from .._core.spelling import advice
 from .._http.urls import url_problem
 from .._secrets import without_secrets
 from ..errors import InvalidRequestError
+from ..parameters import GenerateParams
 from ..results import Image as Result
 from ..results import Preview, cached_content
 
@@ -44,9 +45,18 @@ def input_images(given: object) -> tuple[InputImage, ...]:
         raise InvalidRequestError(f"{_option()} is an empty list: give at least one image, or leave it out.")
     if len(items) > MAX_IMAGES:
         raise InvalidRequestError(f"{_option()} has {len(items)} images; at most {MAX_IMAGES} go in one call.")
-    return tuple(
-        _image(item, f"image {index + 1}" if len(items) > 1 else "the image") for index, item in enumerate(items)
+    return tuple(  # an InputImage was checked already: a batch reads its images once, for every prompt
+        item if isinstance(item, InputImage) else _image(item, f"image {index + 1}" if len(items) > 1 else "the image")
+        for index, item in enumerate(items)
     )
+
+
+def with_images_checked(params: GenerateParams) -> GenerateParams:
+    """``params`` with its images read and checked once, for calls that share them (a batch): a file
+    object that cannot seek is read to its end only once."""
+    if params.get("image") is None:
+        return params
+    return {**params, "image": input_images(params["image"])}
 
 
 def _option() -> str:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     unique = list(dict.fromkeys(prompts))
     params = generation_params(args)
     with command_line_client(args) as client:
-        concurrency = client.check_batch(args.concurrency, params)  # before anything is written
+        concurrency, params = client.check_batch(args.concurrency, params)  # before anything is written
         folder = output_folder(args.output, parents=args.parents)
         done = {path.stem for path in folder.iterdir() if path.suffix in IMAGE_SUFFIXES} if folder.is_dir() else set()
         todo = [prompt for prompt in unique if stem_for(prompt) not in done]

@@ -149,6 +149,8 @@ class FakeServer(abc.ABC):
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._serving = False
+        self.closing = threading.Event()
+        """Set once the server closes: a request it is still stalling or reading slowly ends."""
 
     @property
     def url(self) -> str:
@@ -164,6 +166,7 @@ class FakeServer(abc.ABC):
         self.close()
 
     def close(self) -> None:
+        self.closing.set()
         if self._serving:
             SWITCHBOARD.drop(self._server)
             self._serving = False
@@ -263,23 +266,27 @@ class Exchange:
         self._handler.close_connection = True
 
 
-def _read_body(source: io.BufferedIOBase, length: int, pace: float) -> bytes:
-    """The request's body, read at once, or 64 KiB at a time ``pace`` seconds apart; short if the client hung up."""
+def _read_body(source: io.BufferedIOBase, length: int, pace: float, closing: threading.Event) -> bytes:
+    """The request's body, read at once, or 64 KiB at a time ``pace`` seconds apart; short if the client
+    hung up or the server closed."""
     if not pace:
         return source.read(length) if length else b""
     pieces = []
     left = length
-    while left > 0 and (piece := source.read(min(left, 65536))):
+    while left > 0 and not closing.is_set() and (piece := source.read(min(left, 65536))):
         pieces.append(piece)
         left -= len(piece)
         time.sleep(pace)
     return b"".join(pieces)
 
 
-def _idle(connection: socket.socket, seconds: float) -> bool:
-    """Leave what the client sends unread for ``seconds``; False when it hung up (or was cut) meanwhile."""
+def _idle(connection: socket.socket, seconds: float, closing: threading.Event) -> bool:
+    """Leave what the client sends unread for ``seconds``; False when it hung up (or was cut), or the
+    server closed, meanwhile."""
     until = time.monotonic() + seconds
     while (left := until - time.monotonic()) > 0:
+        if closing.is_set():
+            return False
         try:
             readable, _, _ = select.select([connection], [], [], min(left, 0.05))
             if readable and not connection.recv(1, socket.MSG_PEEK):
@@ -313,11 +320,11 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             fault = server.fault_for(path)
-            if fault is not None and fault.read_stall and not _idle(self.connection, fault.read_stall):
+            if fault is not None and fault.read_stall and not _idle(self.connection, fault.read_stall, server.closing):
                 self.close_connection = True
                 return
             length = int(self.headers.get("Content-Length") or 0)
-            body = _read_body(self.rfile, length, fault.read_pace if fault is not None else 0.0)
+            body = _read_body(self.rfile, length, fault.read_pace if fault is not None else 0.0, server.closing)
             if len(body) < length:  # the client hung up mid-body
                 self.close_connection = True
                 return

@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 
 import hfimage
 from hfimage import InvalidRequestError
-from hfimage.testing import GRADIO_4, GRADIO_6, SIGNATURES, FakeSpace, Fault, error, solid_png
+from hfimage.testing import GRADIO_4, GRADIO_6, SIGNATURES, FakeSpace, Fault, Input, Signature, error, solid_png
 
 from ..helpers import BACKENDS, SLACK, run_hfimage
 
@@ -221,3 +221,78 @@ def test_the_command_line_refuses_a_bad_image_in_one_line_before_sending(tmp_pat
         done = run_hfimage("generate", "make it night", "--image", image, "--space", space.url, cwd=tmp_path)
     assert (done.returncode, done.stderr.strip().splitlines()) == (2, [message])
     assert space.requests == []
+
+
+class Pipe(io.RawIOBase):
+    """A file that can be read once, front to back (a pipe, a socket, a download in progress)."""
+
+    def __init__(self, data):
+        self._data = io.BytesIO(data)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+@pytest.mark.parametrize("backend", ["sync", *BACKENDS])
+def test_a_batch_reads_its_image_once_and_sends_it_with_every_prompt(backend):
+    prompts = ["make it night", "make it snow", "make it spring"]
+    with FakeSpace(signature=KONTEXT) as space:
+        given = io.BufferedReader(Pipe(PNG))
+        if backend == "sync":
+            results = hfimage.Client().generate_many(prompts, image=given, space=space.url, concurrency=2)
+        else:
+
+            async def main():
+                async with hfimage.aio.Client() as client:
+                    return await client.generate_many(prompts, image=given, space=space.url, concurrency=2)
+
+            results = anyio.run(main, backend=backend)
+    assert [result.content for result in results] == [PNG] * 3
+    assert [upload.content for upload in space.uploads] == [PNG] * 3
+    assert sorted(job["prompt"] for job in space.received) == sorted(prompts)
+
+
+def test_inspect_says_what_an_app_does_with_images(api):
+    with FakeSpace(signature=KONTEXT) as editor, FakeSpace(signature=FLUX2) as references, FakeSpace() as text:
+        edits, takes, neither = (api.inspect(space.url) for space in (editor, references, text))
+    assert (edits.edits, takes.edits, neither.edits) == (True, False, False)
+    assert [(spec.name, spec.fed_by, spec.images) for spec in edits.inputs][:2] == [
+        ("input_image", "image", "one image"), ("prompt", "prompt", None)
+    ]  # fmt: skip
+    assert [(spec.name, spec.images) for spec in takes.inputs if spec.images] == [("input_images", "several images")]
+    assert str(edits).splitlines()[2] == (
+        "an image-editing app: give the image to edit with image= (input_image takes one image)"
+    )
+    assert str(takes).splitlines()[2] == (
+        "takes an input image too, with image= (input_images takes several images); without one it makes an image "
+        "from the prompt"
+    )
+    assert str(neither).splitlines()[2] == ""
+    assert "image" in edits.takes
+    assert "image" in neither.cannot_take
+    assert edits.to_dict()["edits"] is True
+
+
+def test_the_command_line_inspect_names_the_option(tmp_path):
+    with FakeSpace(signature=QWEN_EDIT) as space:
+        done = run_hfimage("inspect", space.url)
+    assert done.returncode == 0
+    assert (
+        done.stdout.splitlines()[2]
+        == "an image-editing app: give the image to edit with --image (image takes one image)"
+    )
+
+
+def test_a_size_choice_that_names_only_a_ratio_reports_the_size_of_the_image_made(api):
+    ratios = Signature(
+        "infer", (Input("prompt", "textbox"), Input("aspect_ratio", "radio", "1:1", choices=("1:1", "16:9")))
+    )
+    with FakeSpace(signature=ratios) as space:
+        image = api.generate("a cat", space=space.url, aspect_ratio="16:9")
+    assert space.received == [{"prompt": "a cat", "aspect_ratio": "16:9"}]
+    assert (image.width, image.height) == (8, 8)  # what the fake made, not a guess from the ratio
