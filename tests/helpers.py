@@ -279,3 +279,18 @@ def imagelabs_events(**params: Any) -> list[Any]:
     """The events of one call to ImageLabs (sdxl-turbo), with a client of its own."""
     with hfimage.Client(timeout=5) as client:
         return list(client.stream("a red fox", model="sdxl-turbo", **params))
+
+
+class Pipe(io.RawIOBase):
+    """A file that can be read once, front to back (a pipe, a socket, a download in progress)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)

@@ -15,7 +15,7 @@ import hfimage
 from hfimage import InvalidRequestError
 from hfimage.testing import GRADIO_4, GRADIO_6, SIGNATURES, FakeSpace, Fault, Input, Signature, error, solid_png
 
-from ..helpers import BACKENDS, SLACK, run_hfimage
+from ..helpers import BACKENDS, SLACK, Pipe, run_hfimage
 
 KONTEXT = SIGNATURES["black-forest-labs/FLUX.1-Kontext-Dev"]
 QWEN_EDIT = SIGNATURES["Qwen/Qwen-Image-Edit"]
@@ -221,21 +221,6 @@ def test_the_command_line_refuses_a_bad_image_in_one_line_before_sending(tmp_pat
         done = run_hfimage("generate", "make it night", "--image", image, "--space", space.url, cwd=tmp_path)
     assert (done.returncode, done.stderr.strip().splitlines()) == (2, [message])
     assert space.requests == []
-
-
-class Pipe(io.RawIOBase):
-    """A file that can be read once, front to back (a pipe, a socket, a download in progress)."""
-
-    def __init__(self, data):
-        self._data = io.BytesIO(data)
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
 
 
 @pytest.mark.parametrize("backend", ["sync", *BACKENDS])

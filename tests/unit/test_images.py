@@ -18,6 +18,8 @@ from hfimage._http.multipart import FilePart, Form
 from hfimage.testing import solid_png
 from hfimage.testing._gradio import _form_files
 
+from ..helpers import Pipe
+
 PNG = solid_png(5, 3, (10, 20, 30))
 
 
@@ -101,19 +103,7 @@ def test_a_seekable_file_is_read_from_where_it_stands_and_left_open_there(tmp_pa
 
 
 def test_a_file_that_cannot_seek_is_copied_aside_once():
-    class Pipe(io.RawIOBase):
-        def __init__(self):
-            self._data = io.BytesIO(PNG)
-
-        def readable(self):
-            return True
-
-        def readinto(self, buffer):
-            chunk = self._data.read(len(buffer))
-            buffer[: len(chunk)] = chunk
-            return len(chunk)
-
-    (image,) = input_images(io.BufferedReader(Pipe()))
+    (image,) = input_images(io.BufferedReader(Pipe(PNG)))
     assert (image.name, image.size) == ("image.png", len(PNG))
     assert read_all(image) == read_all(image) == PNG
 
