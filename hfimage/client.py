@@ -140,14 +140,10 @@ class Client:
         on_event: EventCallback | None = None,
         **params: Unpack[EditParams],
     ) -> Image:
-        """Edit an image as the prompt says ("make it night") and return the result: ``generate()``
-        with ``image=``. Without ``model``, the default editing chain is tried.
-
-        ``image`` is a file's path, bytes, a binary file, a Pillow image (sent as PNG), an earlier
-        ``Image`` (the app that made it takes it without a second transfer) or an http(s) URL,
-        fetched by hfimage; a list of them for apps that take several. Each is checked before
-        anything is sent: a missing file, bytes that are not an image, more images than the
-        app's input takes, or a file over the app's upload limit raise InvalidRequestError.
+        """Edit an image as the prompt says ("make it night"): ``generate()`` with ``image=`` (see it for
+        the forms an image takes). Without ``model``, the default editing chain is tried. A missing
+        file, bytes that are not an image, more images than the app's input takes, or a file over its
+        upload limit raise InvalidRequestError before anything is sent to the app.
         """
         return self.generate(prompt, on_event=on_event, image=image, **params)
 

@@ -11,7 +11,6 @@ import contextlib
 import datetime
 import io
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 from ._core.cancel import Cancellation
 from ._core.convert import convert_for_name, pillow, suffix_problem
 from ._core.imagetype import sniff
+from ._core.saving import SEPARATORS, new_part, saving, sweep_parts
 from ._core.text import slug
 from ._core.translating import translating
 from ._http.call import ImageSource
@@ -27,12 +27,6 @@ from .errors import (
     BrokenImageError,
     InvalidRequestError,
     ProtocolError,
-    SaveError,
-    SaveFileExistsError,
-    SaveFileNotFoundError,
-    SaveIsADirectoryError,
-    SaveNotADirectoryError,
-    SavePermissionError,
 )
 
 Picture = TypeVar("Picture", bound="_Picture")
@@ -148,18 +142,18 @@ class _Picture(Event):
             raise InvalidRequestError(f"save() takes a file or folder path; got {path!r:.100}.")
         given = os.fspath(path)
         target = Path(given)
-        into_folder = target.is_dir() or given.endswith(_SEPARATORS)
+        into_folder = target.is_dir() or given.endswith(SEPARATORS)
         folder = target if into_folder else target.parent
         problem = None if into_folder else suffix_problem(given)
         if problem is not None:
             raise InvalidRequestError(f"Cannot save the image as {given}: {problem}.")
-        with _saving(target):
+        with saving(target):
             if into_folder or parents:
                 folder.mkdir(parents=parents, exist_ok=True)
-            _sweep_parts(folder)
-            handle, temporary = _new_part(folder)
+            sweep_parts(folder)
+            handle, temporary = new_part(folder)
         try:
-            with os.fdopen(handle, "wb") as file, _saving(target):
+            with os.fdopen(handle, "wb") as file, saving(target):
                 if "_content" in self.__dict__:
                     file.write(self.content)
                 else:
@@ -173,7 +167,7 @@ class _Picture(Event):
             else:
                 with _decoding(self.provider):
                     convert_for_name(Path(temporary), target, extension)
-            with _saving(target):
+            with saving(target):
                 os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -289,33 +283,6 @@ class ZeroGPUQuota:
         )
 
 
-PART_PREFIX = ".hfimage-"
-PART_SUFFIX = ".part"
-STALE_PART_SECONDS = 3600.0
-"""A partial download untouched this long was left by a process that died: a later save removes it."""
-
-_SAVE_ERRORS: tuple[tuple[type[OSError], type[SaveError], str], ...] = (
-    (PermissionError, SavePermissionError, "hfimage may not write there; choose a folder you can write to"),
-    (FileExistsError, SaveFileExistsError, "a file stands where a folder is needed; choose another path"),
-    (NotADirectoryError, SaveNotADirectoryError, "part of the path is a file, not a folder; choose another path"),
-    (IsADirectoryError, SaveIsADirectoryError, "the path names a folder; give a file name, or the folder itself"),
-    (FileNotFoundError, SaveFileNotFoundError, "a folder on the path does not exist: create it, or pass parents=True"),
-)
-
-
-def _saving(target: Path) -> contextlib.AbstractContextManager[None]:
-    """Inside, a failure of the file system becomes a SaveError of the same builtin kind, naming ``target``."""
-    return translating(OSError, lambda exc: _save_error(exc, target))
-
-
-def _save_error(exc: OSError, target: Path) -> SaveError:
-    kind, advice = next(((kind, advice) for builtin, kind, advice in _SAVE_ERRORS if isinstance(exc, builtin)),
-                        (SaveError, "check the path and the free space"))  # fmt: skip
-    error = kind(f"Could not save the image to {target}: {exc.strerror or exc}; {advice}.", path=str(target))
-    error.errno, error.strerror, error.filename = exc.errno, exc.strerror, exc.filename
-    return error
-
-
 def _decoding(provider: str) -> contextlib.AbstractContextManager[None]:
     """Inside, Pillow failing to decode the image becomes a BrokenImageError."""
     return translating(
@@ -326,29 +293,6 @@ def _decoding(provider: str) -> contextlib.AbstractContextManager[None]:
             provider=provider,
         ),
     )
-
-
-_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
-
-
-def _new_part(folder: Path) -> tuple[int, str]:
-    """A new partial file in ``folder``, opened for writing; created with mode 0o666, so the
-    umask gives it (and the image it becomes) the permissions of any new file."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(8):
-        name = str(folder / f"{PART_PREFIX}{os.urandom(6).hex()}{PART_SUFFIX}")
-        with contextlib.suppress(FileExistsError):  # one in 2**48: another save picked the same name
-            return os.open(name, flags, 0o666), name
-    raise FileExistsError(f"no free name for a partial file in {folder}")
-
-
-def _sweep_parts(folder: Path) -> None:
-    """Remove partial downloads left in ``folder`` by processes that died; others' live ones stay."""
-    now = time.time()
-    for part in folder.glob(f"{PART_PREFIX}*{PART_SUFFIX}"):
-        with contextlib.suppress(OSError):  # gone already, or not ours to remove
-            if now - part.stat().st_mtime > STALE_PART_SECONDS:
-                part.unlink()
 
 
 def _kind(head: bytes, provider: str) -> tuple[str, str]:

@@ -172,6 +172,28 @@ def test_a_url_is_fetched_by_hfimage_without_the_token_and_uploaded_with_it():
     assert upload.request.headers[HF_HEADER] == job.request.headers[HF_HEADER] == f"Bearer {TOKEN}"
 
 
+def test_a_url_on_a_hugging_face_host_is_fetched_without_the_token_too():
+    where = "https://huggingface.co/datasets/someone/photos/resolve/main/cat.png"
+    with responses.RequestsMock() as mock:
+        serve(mock)
+        mock.get(where, body=PNG, content_type="image/png")
+        edit(where, token=TOKEN)
+        (fetched,) = [call for call in mock.calls if call.request.url == where]
+    assert not {"Authorization", HF_HEADER} & set(fetched.request.headers)
+
+
+def test_an_earlier_result_of_another_space_is_fetched_with_the_token_the_job_that_made_it_used():
+    elsewhere = "https://other-space.hf.space/gradio_api/file=/tmp/gradio/x/image.webp"
+    earlier = hfimage.Image(url=elsewhere, seed=1, width=2, height=2, prompt="p", negative_prompt=None, model="m",
+                            provider="other/space", elapsed=1.0)  # fmt: skip
+    with responses.RequestsMock() as mock:
+        serve(mock)
+        mock.get(elsewhere, body=WEBP, content_type="image/webp")
+        edit(earlier, token=TOKEN)
+        (fetched,) = [call for call in mock.calls if call.request.url == elsewhere]
+    assert fetched.request.headers[HF_HEADER] == f"Bearer {TOKEN}"
+
+
 @pytest.mark.parametrize(
     ("reply", "message"),
     [

@@ -62,7 +62,10 @@ def _local(channel: Channel, app: App, image: InputImage, held: contextlib.ExitS
     if image.url is None:
         return dataclasses.replace(image, result_url=None)
     sink = held.enter_context(tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115 - held by the caller
-    fetching = dataclasses.replace(channel, provider=image.label, on_response=None)
+    # A URL the caller gave is fetched without the token, wherever it points: the token goes only where
+    # jobs go. An earlier result is fetched from the space that made it, with the token a job there carries.
+    credential = channel.credential if image.result_url is not None else None
+    fetching = dataclasses.replace(channel, provider=image.label, credential=credential, on_response=None)
     limit = min(MAX_IMAGE_BYTES, app.max_file_size if app.max_file_size is not None else MAX_IMAGE_BYTES)
     try:
         download(fetching, image.url, sink, max_bytes=limit)
