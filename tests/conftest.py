@@ -19,7 +19,7 @@ from hfimage._protocols.poll import PollSchedule
 from hfimage.providers import ImageLabs
 from hfimage.testing import GRADIO_4, GRADIO_6, FakeSpace
 
-from .apps.gradio4 import build_in_background, environment_root, say_for
+from .apps.environments import build_in_background, say_for
 from .helpers import BACKENDS, ENV_TOKEN, HOME_TOKEN, OLD_ENV_TOKEN, PATH_TOKEN, AsyncAPI, SyncAPI
 
 pytest_plugins = ("pytester",)
@@ -57,13 +57,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """A run that will reach the end-to-end tests starts building their gradio 4.44.1 environment now."""
+    """A run that will reach the end-to-end tests starts building their older Gradio environments now."""
     config = session.config
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the run's first process does it
         return
     chosen = [Path(arg.split("::")[0]).resolve() for arg in config.args] or [Path.cwd()]
     if any(path == E2E or E2E.is_relative_to(path) or path.is_relative_to(E2E) for path in chosen):
-        build_in_background(environment_root(config), say_for(config))
+        build_in_background(config, say_for(config))
 
 
 @pytest.fixture(params=[GRADIO_6, GRADIO_4], ids=["layout5", "layout4"])

@@ -1,5 +1,5 @@
-"""Real Gradio servers on 127.0.0.1, launched once per run: the current major, and 4.44.1 in a virtual
-environment built on first use."""
+"""Real Gradio servers on 127.0.0.1, launched once per run: the current major, and 4.44.1 (and, for the
+tests of editing, 5.49.1) in virtual environments built on first use."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import hfimage
 from hfimage.testing import FakeHub
 
-from ..apps.gradio4 import environment_root, gradio4_python, say_for
+from ..apps.environments import environment_root, gradio_python, say_for
 from ..apps.launch import GradioServers, start, stop
 
 APPS = ("flux", "sd35", "quota", "broken", "progress", "busy", "zerogpu", "flux_dev", "sd35_turbo", "qwen", "z_image",
@@ -30,10 +30,13 @@ def gradio6() -> Iterator[GradioServers]:
     stop(servers)
 
 
-@pytest.fixture(scope="session")
-def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
+EDITING_APPS = ("kontext", "kontext_small", "qwen_edit", "flux2")
+"""The apps the tests of editing need: Gradio 5 serves only these (its route layout is 6's, tested in full)."""
+
+
+def older_gradio(request: pytest.FixtureRequest, version: str, apps: tuple[str, ...]) -> Iterator[GradioServers]:
     try:
-        python = gradio4_python(environment_root(request.config), say_for(request.config))
+        python = gradio_python(version, environment_root(request.config, version), say_for(request.config))
     except (subprocess.SubprocessError, OSError) as exc:
         if os.environ.get("CI"):
             raise
@@ -42,10 +45,20 @@ def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
             if isinstance(exc, subprocess.CalledProcessError)
             else type(exc).__name__
         )
-        pytest.skip(f"gradio 4.44.1 could not be installed ({why}): is the package registry (PyPI) reachable?")
-    servers = start(python, "4.44.1", APPS)
+        pytest.skip(f"gradio {version} could not be installed ({why}): is the package registry (PyPI) reachable?")
+    servers = start(python, version, apps)
     yield servers
     stop(servers)
+
+
+@pytest.fixture(scope="session")
+def gradio4(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
+    yield from older_gradio(request, "4.44.1", APPS)
+
+
+@pytest.fixture(scope="session")
+def gradio5(request: pytest.FixtureRequest) -> Iterator[GradioServers]:
+    yield from older_gradio(request, "5.49.1", EDITING_APPS)
 
 
 @pytest.fixture(params=["gradio6", "gradio4"])
@@ -80,6 +93,7 @@ def catalog_hub(gradio: GradioServers, monkeypatch: pytest.MonkeyPatch) -> Itera
     }
     with FakeHub() as fake:
         for space_id, app in stand_ins.items():
-            fake.add(space_id, gradio.url[app])
+            if app in gradio.url:  # Gradio 5 serves only the editing apps
+                fake.add(space_id, gradio.url[app])
         monkeypatch.setenv("HF_ENDPOINT", fake.url)
         yield fake

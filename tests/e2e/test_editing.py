@@ -1,4 +1,4 @@
-"""Editing against real Gradio apps (the current major and 4.44.1) with Image and Gallery inputs: the
+"""Editing against real Gradio apps (the current major, 5.49.1 and 4.44.1) with Image and Gallery inputs: the
 stand-ins write down the pixels each job received (their SHA-256 and size), so every form of image is
 checked pixel for pixel, on both routes."""
 
@@ -29,6 +29,12 @@ def encoded(picture, kind="PNG", **options):
 PNG = encoded(PICTURE)
 RECEIVED = {"size": [64, 48], "sha256": hashlib.sha256(PICTURE.tobytes()).hexdigest()}
 """What an app's job says it received of ``PICTURE``."""
+
+
+@pytest.fixture(params=["gradio6", "gradio5", "gradio4"])
+def gradio(request):
+    """Editing is tested on every Gradio generation: the current one, 5.49.1 and 4.44.1."""
+    return request.getfixturevalue(request.param)
 
 
 def prompt():

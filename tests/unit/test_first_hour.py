@@ -93,8 +93,8 @@ def test_the_wheel_metadata_names_the_license_and_the_python_versions():
     assert importlib.metadata.metadata("hfimage").get_all("Project-URL") is None  # nothing that says the same twice
 
 
-def test_the_gradio4_builds_progress_lines_reach_the_terminal_at_once():
-    from ..apps.gradio4 import say_for
+def test_the_gradio_builds_progress_lines_reach_the_terminal_at_once():
+    from ..apps.environments import say_for
 
     written = []
 

@@ -126,6 +126,20 @@ def test_an_image_over_the_apps_upload_limit_is_refused_before_anything_is_sent_
     )
 
 
+def test_an_image_fetched_from_a_url_over_the_apps_limit_is_refused_before_anything_is_sent_to_it():
+    where = "https://images.example.com/big.png"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        serve(mock, max_file_size=10)
+        mock.get(where, body=PNG, content_type="image/png")
+        with pytest.raises(InvalidRequestError) as caught:
+            edit(where)
+        assert sent(mock) == []
+    assert str(caught.value) == (
+        f"{where} is {len(PNG)} bytes; {ROOT} takes files of at most 10 bytes. "
+        "Send a smaller image (scale it down, or save it as JPEG)."
+    )
+
+
 def test_an_image_at_the_limit_goes():
     with responses.RequestsMock() as mock:
         serve(mock, max_file_size=len(PNG))

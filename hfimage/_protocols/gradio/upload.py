@@ -66,9 +66,8 @@ def _local(channel: Channel, app: App, image: InputImage, held: contextlib.ExitS
     # jobs go. An earlier result is fetched from the space that made it, with the token a job there carries.
     credential = channel.credential if image.result_url is not None else None
     fetching = dataclasses.replace(channel, provider=image.label, credential=credential, on_response=None)
-    limit = min(MAX_IMAGE_BYTES, app.max_file_size if app.max_file_size is not None else MAX_IMAGE_BYTES)
-    try:
-        download(fetching, image.url, sink, max_bytes=limit)
+    try:  # whole, even over the app's limit: the size check then says by how much
+        download(fetching, image.url, sink, max_bytes=MAX_IMAGE_BYTES)
     except ProtocolError as refused:  # not an image, or too large: the caller's to fix, not the app's
         raise InvalidRequestError(f"Cannot send {image.label}: {refused}", provider=channel.provider) from None
     size = sink.tell()
