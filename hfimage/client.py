@@ -7,7 +7,7 @@ import os
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ._calls.arguments import call_token, check_protocol, check_proxy, check_timeout, disk_cache
+from ._calls.arguments import call_token, check_protocol, check_proxy, check_router, check_timeout, disk_cache
 from ._calls.fallback import run_plan
 from ._calls.final import EventCallback, FinalImage, final_image
 from ._calls.images import with_images_checked
@@ -75,7 +75,9 @@ class Client:
     https://huggingface.co); the token goes there only when it is Hugging Face's or chosen by
     you. ``cache`` keeps what spaces and the Hub said of themselves on disk for a day, so a new
     process need not ask again: in ``$HFIMAGE_CACHE`` (default ``~/.cache/hfimage``) when True,
-    in the folder given, or nowhere when False. Use it as a context manager, or call ``close()``.
+    in the folder given, or nowhere when False. ``router_url`` is where calls with ``credits=``
+    reach Inference Providers (default: ``HFIMAGE_ROUTER_URL``, else https://router.huggingface.co).
+    Use it as a context manager, or call ``close()``.
     """
 
     def __init__(
@@ -89,8 +91,10 @@ class Client:
         quota: QuotaMemory | None = None,
         hub_url: str | None = None,
         cache: bool | str | os.PathLike[str] = True,
+        router_url: str | None = None,
     ) -> None:
         self._token = check_token(token, "token=")
+        self.router_url = check_router(router_url)
         disk = disk_cache(cache)
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
@@ -275,7 +279,9 @@ class Client:
         parameter ``generate()`` does not have.
         """
         self._check_open()
-        defaults = CallDefaults(self._token, self.proxy, self.timeout or DEFAULT_TIMEOUT, self.protocol)
+        defaults = CallDefaults(
+            self._token, self.proxy, self.timeout or DEFAULT_TIMEOUT, self.protocol, self.router_url
+        )
         return make_plan(prompt, dict(params), defaults)
 
     def run(self, plan: Plan, cancellation: Cancellation | None = None) -> Generator[Event, None, None]:

@@ -134,6 +134,11 @@ class QuotaExceededError(ProviderError):
         self.shared = shared
 
 
+class CreditsDepletedError(ProviderError):
+    """The Hugging Face account has no Inference Providers credits left (HTTP 402): a PRO account gets
+    monthly credits, and pre-paid credits can be bought; the next provider is tried meanwhile."""
+
+
 class GPUDurationError(ProviderError):
     """ZeroGPU refused a job that asks for more GPU time than the caller's tier allows: fewer steps or a
     smaller image may fit; trying again as it is will not."""

@@ -41,6 +41,7 @@ class _CallOptions(TypedDict, total=False):
     proxy: str | None
     timeout: float | None
     protocol: str | None
+    credits: bool | str | None
 
 
 class GenerateParams(_Picture, _Images, _CallOptions, total=False):
@@ -72,6 +73,9 @@ Parameters (all optional but the prompt; None means "the default"):
     proxy: a proxy URL for every request of the call.
     timeout: seconds for the whole call, every attempt included (default 300).
     protocol: "auto" (default), "queue" or "call": the Gradio route.
+    credits: False (default: never spend credits); True: when the free spaces fail (or for
+        model="owner/name", a repository), the model's Inference Providers on your token's
+        credits, in your order of preference; or one provider's name ("fal-ai").
 
 Raises InvalidRequestError (also a ValueError) for bad input, before anything is sent; the
 other failures are typed hfimage errors (see ``hfimage.errors``).

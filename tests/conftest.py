@@ -101,8 +101,9 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Tests see HF_TOKEN only where they set it, and never reach the real Hub: space ids resolve through
-    a Hub that is not there unless a test points HF_ENDPOINT at a fake one, and no token file of this
+    """Tests see HF_TOKEN only where they set it, and never reach the real Hub or router: space ids resolve
+    through a Hub that is not there unless a test points HF_ENDPOINT at a fake one (and Inference
+    Providers through a router that is not there, unless HFIMAGE_ROUTER_URL says), and no token file of this
     machine is read. Each test starts with new default clients and an empty disk cache, so no quota
     one test spent rests the providers of the next, and no app one test described stands for
     another at the same port."""
@@ -111,6 +112,7 @@ def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf-home")))  # no token saved by `hf auth login`
     monkeypatch.setenv("HF_ENDPOINT", NOWHERE)
+    monkeypatch.setenv("HFIMAGE_ROUTER_URL", NOWHERE)
     monkeypatch.delenv("HFIMAGE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     yield

@@ -47,6 +47,7 @@ class Client:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         hub_url: str | None = None,
         cache: bool | str | os.PathLike[str] = True,
+        router_url: str | None = None,
     ) -> None:
         self.max_concurrency = check_count("max_concurrency", max_concurrency)
         # A connection for each worker, so none is opened and thrown away per request.
@@ -59,6 +60,7 @@ class Client:
             max_connections=connections,
             hub_url=hub_url,
             cache=cache,
+            router_url=router_url,
         )
         self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
         self._lock = threading.Lock()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from .._core.disk_cache import DiskCache, cache_folder
 from .._http.auth import check_token, token_from_environment
+from .._http.urls import url_problem
 from .._protocols.gradio.runner import PROTOCOLS
+from .._secrets import without_secrets
 from ..errors import InvalidRequestError
 
 
@@ -29,6 +31,18 @@ def check_proxy(proxy: object) -> str | None:
     if not isinstance(proxy, str) or "://" not in proxy:
         raise InvalidRequestError(f"proxy must be a URL such as 'http://127.0.0.1:3128'; got {proxy!r}.")
     return proxy
+
+
+def check_router(url: object) -> str | None:
+    """``router_url=``: an http(s) URL without user info (None: the environment's, else Hugging Face's)."""
+    if url is None:
+        return None
+    if not isinstance(url, str) or url_problem(url.strip().rstrip("/")) is not None:
+        raise InvalidRequestError(
+            f"router_url must be an http(s) URL such as https://router.huggingface.co, without a user or password; "
+            f"got {without_secrets(str(url))[:200]!r}."
+        )
+    return url.strip().rstrip("/")
 
 
 def check_timeout(timeout: object) -> float | None:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
+from .._core.deadline import Deadline
 from .._core.imagetype import HEAD_BYTES, pixel_size
 from .._http.call import CallContext, ImageSource
 from .._protocols.gradio.directory import AppDirectory
 from .._protocols.hub import Hub
-from .._protocols.output import Output
+from .._protocols.output import Failed, Output
 from ..errors import (
     NETWORK_REASONS,
     AllProvidersFailedError,
     AllProvidersOutOfQuotaError,
     Attempt,
+    AuthenticationError,
     CallCancelledError,
     ConnectionError,
     HFImageError,
@@ -24,7 +26,7 @@ from ..errors import (
     ProtocolError,
     QuotaExceededError,
 )
-from ..providers import RunContext
+from ..providers import Job, Provider, RunContext
 from ..results import Event, Image, Preview, with_content
 from .plan import Plan
 from .rests import Rests
@@ -56,18 +58,11 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
             "provider": provider.name,
             "_source": source,
         }
+        before = len(attempts)
         try:
-            for output in provider.run(job, context):
-                if not isinstance(output, Output):
-                    yield output
-                    continue
-                if not output.final:
-                    yield _picture(output, fields, source)
-                    continue
-                done = (*attempts, Attempt(provider.name))
-                yield _picture(output, fields, source, elapsed=deadline.elapsed, attempts=done)
+            if (yield from _attempt(provider, job, context, fields, attempts, deadline)):
                 return
-            raise ProtocolError(f"{provider.name} finished without an image.", provider=provider.name)
+            continue  # each provider behind it failed, and is recorded: on to the next step
         except InvalidRequestError:
             raise
         except (HFImageError, Exception) as caught:
@@ -77,12 +72,44 @@ def run_plan(plan: Plan, call: CallContext, apps: AppDirectory, hub: Hub, rests:
             attempts.append(Attempt(provider.name, error))
             if isinstance(error, QuotaExceededError):
                 rests.remember(provider, call.token, error)
-            if len(plan.steps) == 1 or deadline.expired:
+            ends = isinstance(error, AuthenticationError) and provider.ends_call_on_authentication
+            alone = len(plan.steps) == 1 and len(attempts) == before + 1
+            if alone or deadline.expired or ends:
                 if error is caught:
                     raise
                 raise error from caught
             log.info("%s failed (%s); trying the next provider", provider.name, type(error).__name__)
     raise all_failed(attempts + resting)
+
+
+def _attempt(
+    provider: Provider,
+    job: Job,
+    context: RunContext,
+    fields: dict[str, Any],
+    attempts: list[Attempt],
+    deadline: Deadline,
+) -> Generator[Event, None, bool]:
+    """One provider's events, its final ``Image`` last; True once it made it, False when every provider
+    behind it failed (each recorded in ``attempts``). Raises what the provider raises."""
+    failed_within = False
+    source = fields["_source"]
+    for output in provider.run(job, context):
+        if isinstance(output, Failed):
+            attempts.append(Attempt(output.provider, output.error))
+            failed_within = True
+            log.info("%s failed (%s); trying the next", output.provider, type(output.error).__name__)
+        elif not isinstance(output, Output):
+            yield output
+        elif not output.final:
+            yield _picture(output, fields, source)
+        else:
+            done = (*attempts, Attempt(output.provider or provider.name))
+            yield _picture(output, fields, source, elapsed=deadline.elapsed, attempts=done)
+            return True
+    if failed_within:
+        return False
+    raise ProtocolError(f"{provider.name} finished without an image.", provider=provider.name)
 
 
 def _pixel_size(content: bytes, provider: str) -> tuple[int, int]:
@@ -108,10 +135,12 @@ def _picture(
     """The event for an image a provider sent: a preview, or the final image once ``elapsed`` is given.
     An image whose size only it can say is downloaded (once: it keeps its bytes) to read the size."""
     made = {**fields, "url": output.url, "seed": output.seed, "width": output.width, "height": output.height}
-    content = None
-    if output.width is None or output.height is None:
+    made["provider"] = output.provider or fields["provider"]
+    content = output.content
+    if content is None and (output.width is None or output.height is None):
         content = source.read(output.url)
-        made.update(zip(("width", "height"), _pixel_size(content, fields["provider"]), strict=True))
+    if content is not None and (output.width is None or output.height is None):
+        made.update(zip(("width", "height"), _pixel_size(content, made["provider"]), strict=True))
     picture = Preview(**made) if elapsed is None else Image(elapsed=elapsed, attempts=attempts, **made)
     return picture if content is None else with_content(picture, content)
 

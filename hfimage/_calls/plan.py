@@ -20,6 +20,7 @@ from ..errors import InvalidRequestError
 from ..parameters import PARAMETERS, ProviderChoice
 from ..providers import PROVIDERS, Job, Provider, provider_for
 from .arguments import call_token, check_protocol, check_proxy, check_timeout
+from .credits import check_credits, credits_step, is_repository
 from .images import input_images
 
 Step = tuple[Provider, str, Job]
@@ -53,6 +54,8 @@ class CallDefaults:
     proxy: str | None
     timeout: float
     protocol: str
+    router: str | None = None
+    """The Inference Providers router (None: ``$HFIMAGE_ROUTER_URL``, else Hugging Face's)."""
 
 
 def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Plan:
@@ -66,14 +69,43 @@ def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Pl
     given = {name: params.get(name) for name in GENERATION_PARAMETERS if name != "image"}
     request = build_request(prompt, image=input_images(params.get("image")), **given)
     token, proxy, timeout, protocol = (params.get(name) for name in ("token", "proxy", "timeout", "protocol"))
+    chosen_token = call_token(token, defaults.token)
     return Plan(
         request=request,
-        steps=_steps(request, params.get("model"), _choice(params.get("provider"), params.get("space"))),
-        token=call_token(token, defaults.token),
+        steps=_all_steps(request, params, chosen_token, defaults.router),
+        token=chosen_token,
         proxy=check_proxy(proxy) or defaults.proxy,
         timeout=check_timeout(timeout) or defaults.timeout,
         protocol=defaults.protocol if protocol is None else check_protocol(protocol),
     )
+
+
+def _all_steps(
+    request: GenerationRequest, params: dict[str, Any], token: str | None, router: str | None
+) -> tuple[Step, ...]:
+    """The free providers of the call, then, when it says ``credits=``, the model's Inference Providers."""
+    credits = check_credits(params.get("credits"))
+    model, choice = params.get("model"), _choice(params.get("provider"), params.get("space"))
+    if is_repository(model):
+        if not credits or choice is not None:
+            raise InvalidRequestError(
+                f"{model!r} names a model repository, which hfimage runs only on Inference Providers, on your "
+                f"credits: pass {advice('credits=True', '--credits')} (and no space or provider). To use a space, "
+                f"name it with {advice('space=', '--space ')}'owner/name'."
+            )
+        return (credits_step(request, credits, str(model).strip(), token, router),)
+    steps = _steps(request, model, choice)
+    if not credits:
+        return steps
+    served = _catalog_model(model if model is not None else steps[0][1])
+    return (*steps, credits_step(request, credits, served, token, router))
+
+
+def _catalog_model(name: object) -> ModelInfo | None:
+    try:
+        return find_model(name)
+    except InvalidRequestError:
+        return None
 
 
 def first_space_of_model(space: object) -> object:

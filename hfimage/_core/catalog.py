@@ -16,27 +16,33 @@ from .spelling import advice
 @dataclass(frozen=True)
 class ModelInfo:
     """A model: its canonical name, other names it answers to, and its providers in fallback order.
-    An ``edits`` model changes an image given with ``image=``, and needs one."""
+    An ``edits`` model changes an image given with ``image=``, and needs one. ``repo`` is its
+    repository on the Hugging Face Hub, which Inference Providers serve on the caller's credits."""
 
     name: str
     aliases: tuple[str, ...]
     providers: tuple[str, ...]
     edits: bool = False
+    repo: str | None = None
 
 
+_SCHNELL = "black-forest-labs/FLUX.1-schnell"
 CATALOG: tuple[ModelInfo, ...] = (
-    ModelInfo("flux", ("flux-schnell",), ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell")),
-    ModelInfo("flux-dev", ("flux.1-dev",), ("black-forest-labs/FLUX.1-dev",)),
-    ModelInfo("z-image-turbo", ("z-image",), ("Tongyi-MAI/Z-Image-Turbo", "mrfakename/Z-Image-Turbo")),
-    ModelInfo("sd-3.5", ("sd-3.5-large", "stabilityai-stable-diffusion-3-5-large"), ("StabilityAI_SD35Large",)),
-    ModelInfo("sd-3.5-turbo", ("sd-3.5-large-turbo",), ("stabilityai/stable-diffusion-3.5-large-turbo",)),
-    ModelInfo("qwen-image", (), ("Qwen/Qwen-Image",)),
-    ModelInfo("black-forest-labs-flux-1-schnell", (), ("BlackForestLabs_Flux1Schnell",)),
-    ModelInfo("voodoohop-flux-1-schnell", (), ("Voodoohop_Flux1Schnell",)),
-    ModelInfo("sdxl-turbo", (), ("ImageLabs",)),
+    ModelInfo("flux", ("flux-schnell",), ("BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell"), repo=_SCHNELL),
+    ModelInfo("flux-dev", ("flux.1-dev",), ("black-forest-labs/FLUX.1-dev",), repo="black-forest-labs/FLUX.1-dev"),
+    ModelInfo("z-image-turbo", ("z-image",), ("Tongyi-MAI/Z-Image-Turbo", "mrfakename/Z-Image-Turbo"),
+              repo="Tongyi-MAI/Z-Image-Turbo"),
+    ModelInfo("sd-3.5", ("sd-3.5-large", "stabilityai-stable-diffusion-3-5-large"), ("StabilityAI_SD35Large",),
+              repo="stabilityai/stable-diffusion-3.5-large"),
+    ModelInfo("sd-3.5-turbo", ("sd-3.5-large-turbo",), ("stabilityai/stable-diffusion-3.5-large-turbo",),
+              repo="stabilityai/stable-diffusion-3.5-large-turbo"),
+    ModelInfo("qwen-image", (), ("Qwen/Qwen-Image",), repo="Qwen/Qwen-Image"),
+    ModelInfo("black-forest-labs-flux-1-schnell", (), ("BlackForestLabs_Flux1Schnell",), repo=_SCHNELL),
+    ModelInfo("voodoohop-flux-1-schnell", (), ("Voodoohop_Flux1Schnell",), repo=_SCHNELL),
+    ModelInfo("sdxl-turbo", (), ("ImageLabs",), repo="stabilityai/sdxl-turbo"),
     ModelInfo("flux-kontext", ("flux.1-kontext-dev", "kontext"), ("black-forest-labs/FLUX.1-Kontext-Dev",), edits=True),
     ModelInfo("qwen-image-edit", (), ("Qwen/Qwen-Image-Edit",), edits=True),
-)
+)  # fmt: skip
 
 DEFAULT_CHAIN: tuple[str, ...] = ("flux", "z-image-turbo", "sd-3.5-turbo")
 """The models ``model=None`` tries, in order: fast ones, each on spaces that were up in 2026."""

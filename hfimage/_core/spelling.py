@@ -25,6 +25,7 @@ _OPTIONS = {
     "provider": "--provider",
     "endpoint": "--endpoint",
     "image": "--image",
+    "credits": "--credits",
 }
 """Each parameter's option on the command line."""
 

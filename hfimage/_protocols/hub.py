@@ -10,6 +10,7 @@ can stand in.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import os
@@ -41,6 +42,8 @@ SPACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-
 
 KIND = "hub-spaces"
 """The disk cache's kind for space records."""
+MODELS_KIND = "hub-models"
+"""The disk cache's kind for the Inference Providers mapping of models."""
 RUNNING_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING"})
 _STAGE_ADVICE = {
     "PAUSED": "is paused by its owner: it answers nothing until they restart it. Use another space",
@@ -81,6 +84,17 @@ class HubRecord:
         return self.stage is None or self.stage in RUNNING_STAGES
 
 
+@dataclass(frozen=True)
+class ProviderMapping:
+    """One Inference Provider's entry for a model: its name, its own id for the model, the entry's
+    status (``live``, ``staging``, ``error``) and task (``text-to-image``...)."""
+
+    provider: str
+    provider_id: str
+    status: str | None
+    task: str | None
+
+
 class Hub:
     """The Hub a client asks about spaces, and what it answered (kept for the client's life, and with a
     ``cache``, on disk for the next process).
@@ -93,6 +107,7 @@ class Hub:
         self._given = _checked(url, "hub_url=") if url is not None else None
         self._cache = cache
         self._records: dict[tuple[str, str], HubRecord] = {}
+        self._mappings: dict[tuple[str, str], tuple[ProviderMapping, ...]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -154,6 +169,44 @@ class Hub:
             return None  # a stage that may have changed since: ask
         with self._lock:
             return self._records.setdefault((hub, space_id), record)
+
+    def provider_mapping(self, channel: Channel, repo: str) -> tuple[ProviderMapping, ...]:
+        """Which Inference Providers serve the model ``repo``, in the caller's order of preference
+        (``/api/models/{repo}?expand=inferenceProviderMapping``, asked with the token): asked once per
+        client, and kept on disk for the next process like the spaces' records.
+
+        Raises InvalidRequestError for a repository the Hub does not know, AuthenticationError when it
+        refuses the token, ProtocolError for an answer of another shape, or what reaching it raises.
+        """
+        hub = self.url
+        with self._lock:
+            known = self._mappings.get((hub, repo))
+        if known is None and self._cache is not None:
+            saved = self._cache.load(MODELS_KIND, f"{hub} {repo}")
+            with contextlib.suppress(ProtocolError):
+                known = _mapping(repo, saved) if saved is not None else None
+        if known is not None:
+            return known
+        url = f"{hub}/api/models/{repo}?expand=inferenceProviderMapping"
+        try:
+            answer = _to_hub(channel, hub).get_json(url)
+        except ProtocolError as failed:
+            if failed.status_code == 404:
+                raise InvalidRequestError(
+                    f"There is no model {repo!r} on {hub} (or it is private and the token cannot see it). Check "
+                    "the id on the model's page (owner/name).",
+                    provider="the Hub",
+                    status_code=404,
+                    url=failed.url,
+                ) from failed
+            raise
+        raw = answer.get("inferenceProviderMapping") if isinstance(answer, dict) else None
+        mapping = _mapping(repo, raw)
+        with self._lock:
+            self._mappings[(hub, repo)] = mapping
+        if self._cache is not None:
+            self._cache.save(MODELS_KIND, f"{hub} {repo}", raw)
+        return mapping
 
     def zerogpu_quota(self, channel: Channel) -> ZeroGPUQuota:
         """The caller's ZeroGPU quota (``/api/spaces/zero-gpu/quota``); the channel must carry a token.
@@ -231,6 +284,25 @@ def _record(space_id: str, answer: Any) -> HubRecord:
             private=answer.get("private") is True,
             stage=_text(runtime.get("stage")),
             hardware=_text(hardware.get("current") if isinstance(hardware, dict) else hardware),
+        )
+
+
+def _mapping(repo: str, raw: Any) -> tuple[ProviderMapping, ...]:
+    """The entries of an ``inferenceProviderMapping``: an object by provider (a model's page), or a list
+    with a ``provider`` key (a list of models); entries of another shape are left out."""
+    with reading("the Hub", "an Inference Providers mapping"):
+        if raw is None:
+            return ()
+        if isinstance(raw, dict):
+            items = [{**value, "provider": name} for name, value in raw.items() if isinstance(value, dict)]
+        elif isinstance(raw, list):
+            items = [item for item in raw if isinstance(item, dict)]
+        else:
+            raise ProtocolError(f"The Hub's Inference Providers mapping of {repo!r} is neither an object nor a list.")
+        return tuple(
+            ProviderMapping(item["provider"], item["providerId"], item.get("status"), item.get("task"))
+            for item in items
+            if all(isinstance(item.get(key), str) and item[key] for key in ("provider", "providerId"))
         )
 
 

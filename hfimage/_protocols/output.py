@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..errors import HFImageError
+
 Item = TypeVar("Item")
 
 
@@ -20,6 +22,18 @@ class Output:
     width: int | None = None
     height: int | None = None
     """The size the provider says it made, where it knows better than the request."""
+    content: bytes | None = dataclasses.field(default=None, repr=False)
+    """The image's bytes, when the provider sent them with its answer (nothing to download)."""
+    provider: str | None = None
+    """Who made it, when not the provider that ran (one of the providers behind a router)."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A provider behind another (one the router reaches) that failed: recorded, and the next tried."""
+
+    provider: str
+    error: HFImageError
 
 
 class PreviewHold:

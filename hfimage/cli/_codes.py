@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ..errors import (
     AllProvidersFailedError,
     ConnectionError,
+    CreditsDepletedError,
     HFImageError,
     InvalidRequestError,
     QuotaExceededError,
@@ -24,12 +25,12 @@ EXIT_INTERRUPTED = 130
 
 
 def exit_code(error: HFImageError) -> int:
-    """The exit code for an error: 2 invalid input, 3 quota, 4 provider failure, 5 network."""
+    """The exit code for an error: 2 invalid input, 3 quota (or credits), 4 provider failure, 5 network."""
     if isinstance(error, AllProvidersFailedError):
         return common_code(attempt.error for attempt in error.attempts if attempt.error is not None)
     if isinstance(error, InvalidRequestError):
         return EXIT_INVALID
-    if isinstance(error, (QuotaExceededError, RateLimitError)):
+    if isinstance(error, (QuotaExceededError, RateLimitError, CreditsDepletedError)):
         return EXIT_QUOTA
     if isinstance(error, (ConnectionError, TimeoutError)):
         return EXIT_NETWORK

@@ -31,6 +31,7 @@ def generation_params(args: argparse.Namespace) -> GenerateParams:
         guidance_scale=args.guidance,
         seed=args.seed,
         image=args.image,
+        credits=args.credits,
     )
 
 

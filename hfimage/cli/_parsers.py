@@ -152,6 +152,11 @@ def generation_options(parser: argparse.ArgumentParser) -> None:
         help="an image to edit (a file or an http(s) URL); repeat for apps that take several. Without --model, "
         f"an editing model: {', '.join(DEFAULT_EDIT_CHAIN)}",
     )  # fmt: skip
+    parser.add_argument(
+        "--credits", nargs="?", const=True, metavar="PROVIDER",
+        help="when the free spaces fail, run the model on Inference Providers with your token's credits (any "
+        "live provider, or only PROVIDER, e.g. fal-ai); never without this option",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, help="seed for a reproducible image (default: random)")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size in pixels, e.g. 1024x768")
     parser.add_argument("--aspect", metavar="RATIO", help="aspect ratio, e.g. 16:9 (when --size is not given)")

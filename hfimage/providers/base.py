@@ -16,7 +16,7 @@ from .._http.channel import Channel
 from .._http.urls import origin, url_problem
 from .._protocols.gradio.directory import AppDirectory
 from .._protocols.hub import Hub
-from .._protocols.output import Output
+from .._protocols.output import Failed, Output
 from ..errors import (
     InvalidRequestError,
 )
@@ -55,6 +55,9 @@ class Provider(abc.ABC):
     """The optional parameters of ``generate()`` it takes; None when only the app can say."""
     zerogpu: bool | None = None
     """Whether it runs on ZeroGPU, whose quota a caller shares across spaces; None when not known."""
+    ends_call_on_authentication: bool = False
+    """Whether its AuthenticationError ends the call: the token it was refused is the one every later
+    provider would send (the router's providers share it)."""
 
     def __init__(self, url: str | None = None, *, token: str | None = None) -> None:
         if url is not None and not isinstance(url, str):
@@ -112,8 +115,9 @@ class Provider(abc.ABC):
         """The job for a request, or InvalidRequestError; sends nothing."""
 
     @abc.abstractmethod
-    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event]:
-        """Run a prepared job: progress events and previews, then the final image, or a typed error."""
+    def run(self, job: Job, context: RunContext) -> Iterator[Output | Event | Failed]:
+        """Run a prepared job: progress events and previews, then the final image, or a typed error. A
+        provider that reaches several others (a router) reports each that failed as ``Failed``."""
 
     def __repr__(self) -> str:
         return f"{self.name}(url={self.url!r})"

@@ -27,6 +27,7 @@ from ._gradio import (
 from ._hub import FakeHub
 from ._imagelabs import FakeImageLabs, FinishAfter
 from ._png import solid_png
+from ._router import FakeCDN, FakeRouter, mapping
 from ._server import Fault, RecordedRequest, Reply
 
 __all__ = [
@@ -35,8 +36,10 @@ __all__ = [
     "GRADIO_6",
     "SD35_INPUTS",
     "SIGNATURES",
+    "FakeCDN",
     "FakeHub",
     "FakeImageLabs",
+    "FakeRouter",
     "FakeSpace",
     "Fault",
     "FinishAfter",
@@ -50,6 +53,7 @@ __all__ = [
     "drop",
     "error",
     "heartbeat",
+    "mapping",
     "notice",
     "pause",
     "progress",

@@ -7,6 +7,7 @@ is then found where you say it runs, and reported paused, private or missing as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ._server import Exchange, FakeServer
 
@@ -29,7 +30,9 @@ class FakeHub(FakeServer):
 
     An unknown id answers 404 as the Hub does; a private space answers 401 unless the request
     carries its token as ``Authorization: Bearer ...``. ``/api/spaces/zero-gpu/quota`` answers
-    ``quota`` to the tokens in ``quota_tokens``, 401 to others. ``requests`` lists what it received.
+    ``quota`` to the tokens in ``quota_tokens``, 401 to others. ``GET /api/models/{owner}/{name}``
+    answers a repository of ``models`` with its Inference Providers mapping (asked for with
+    ``?expand=inferenceProviderMapping``). ``requests`` lists what it received.
     """
 
     def __init__(self) -> None:
@@ -38,6 +41,8 @@ class FakeHub(FakeServer):
         self.quota: dict[str, object] = {"base": 300, "current": 0, "resetsAt": None, "overquotaUsed": 0}
         """What ``/api/spaces/zero-gpu/quota`` answers a request that carries a token in ``quota_tokens``."""
         self.quota_tokens: set[str] = set()
+        self.models: dict[str, Any] = {}
+        """Each model repository's ``inferenceProviderMapping``, answered at ``/api/models/{repo}``."""
 
     def __enter__(self) -> FakeHub:
         super().__enter__()
@@ -66,6 +71,9 @@ class FakeHub(FakeServer):
                 exchange.json({"error": "Invalid credentials in Authorization header"}, status=401)
             return
         parts = exchange.route.strip("/").split("/")
+        if exchange.request.method == "GET" and len(parts) == 4 and parts[:2] == ["api", "models"]:
+            self._model("/".join(parts[2:4]), exchange)
+            return
         if exchange.request.method != "GET" or len(parts) not in (4, 5) or parts[:2] != ["api", "spaces"]:
             exchange.not_found()
             return
@@ -90,3 +98,12 @@ class FakeHub(FakeServer):
             )
         else:
             exchange.not_found()
+
+    def _model(self, repo: str, exchange: Exchange) -> None:
+        if repo not in self.models:
+            exchange.json({"error": "Repository not found"}, status=404)
+            return
+        answer: dict[str, Any] = {"id": repo, "pipeline_tag": "text-to-image"}
+        if "expand=inferenceProviderMapping" in exchange.request.path:
+            answer["inferenceProviderMapping"] = self.models[repo]
+        exchange.json(answer)

@@ -10,7 +10,8 @@ Each gives ``hfimage.generate()`` (and its async twins) a new default client for
 - ``fake_providers``: every built-in provider, and every space of the catalog behind a fake Hub,
   pointed at fakes for the test, so that code calling ``hfimage.generate("...")`` (or naming a
   catalog model or space) runs unchanged and offline; its ``flux``, ``voodoohop``, ``sd35`` and
-  ``imagelabs`` attributes are the fakes, ``spaces`` the catalog's by id, to script and to inspect.
+  ``imagelabs`` attributes are the fakes, ``spaces`` the catalog's by id, to script and to inspect;
+  ``router`` is a fake Inference Providers router, for calls with ``credits=``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from dataclasses import dataclass
 import pytest
 
 from .. import compat
+from .._core.catalog import CATALOG
 from .._core.disk_cache import CACHE_VARIABLE
 from .._core.lazy import reset_default_clients
 from .._core.spaces import SPACES
 from ..providers import BlackForestLabs_Flux1Schnell, ImageLabs, StabilityAI_SD35Large, Voodoohop_Flux1Schnell
+from ..providers.credits import ROUTER_PROVIDERS, ROUTER_VARIABLE
 from ._gradio import FakeSpace
 from ._hub import FakeHub
 from ._imagelabs import FakeImageLabs
+from ._router import FakeRouter, mapping
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class FakeProviders:
     imagelabs: FakeImageLabs
     hub: FakeHub
     spaces: dict[str, FakeSpace]
+    router: FakeRouter
+    """The Inference Providers router (``HFIMAGE_ROUTER_URL``): the Hub maps every catalog model's
+    repository to each of its providers, so calls with ``credits=`` run offline too."""
     """Every space of the catalog by id, each with its app's signature (``flux``, ``voodoohop`` and
     ``sd35`` are the built-in providers' own among them)."""
 
@@ -95,6 +102,11 @@ def fake_providers(
         for space_id, space in spaces.items():
             hub.add(space_id, space.url)
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        router = stack.enter_context(FakeRouter())
+        monkeypatch.setenv(ROUTER_VARIABLE, router.url)
+        for info in CATALOG:
+            if info.repo is not None:
+                hub.models[info.repo] = mapping(*ROUTER_PROVIDERS)
         fakes = FakeProviders(
             flux=spaces[str(BlackForestLabs_Flux1Schnell.home_space)],
             voodoohop=spaces[str(Voodoohop_Flux1Schnell.home_space)],
@@ -102,6 +114,7 @@ def fake_providers(
             imagelabs=stack.enter_context(FakeImageLabs()),
             hub=hub,
             spaces=spaces,
+            router=router,
         )
         pairs = (
             (BlackForestLabs_Flux1Schnell, compat.BlackForestLabs_Flux1Schnell, fakes.flux.url),

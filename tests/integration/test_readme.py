@@ -22,7 +22,7 @@ def python_examples():
 
 
 def test_the_readme_has_examples():
-    assert len(python_examples()) == 11
+    assert len(python_examples()) == 12
 
 
 @pytest.mark.parametrize("code", [code for code in python_examples() if "def test_" in code])
@@ -102,6 +102,14 @@ def _expect_edit(out, tmp_path, fakes):
     assert (tmp_path / "harbour-night.png").read_bytes() == photo  # the fake's edit keeps the image as it is
 
 
+def _expect_credits(out, tmp_path, fakes):
+    assert out == ["BlackForestLabs_Flux1Schnell", "fal-ai via Inference Providers black-forest-labs/FLUX.1-dev"]
+    assert [request.route for request in fakes.router.requests if request.method == "POST"] == [
+        "/fal-ai/fal-ai/model-id"
+    ]  # the free space answered the first call: no credit spent
+    assert fakes.router.payloads("fal-ai") == [{"prompt": "a lighthouse in a storm"}]
+
+
 def _expect_fake_space(out, tmp_path, fakes):
     assert out[0] == "retry after 56.0"
     assert re.fullmatch(r"42 /gradio_api/queue/data\?session_hash=\w+", out[1])
@@ -117,6 +125,7 @@ EFFECTS = {
     "generate_many(prompts": _expect_batch,
     "a cat in a spacesuit": _expect_spaces,
     "make it night, with lanterns": _expect_edit,
+    "a lighthouse in a storm": _expect_credits,
     "with FakeSpace() as space": _expect_fake_space,
 }
 
@@ -132,6 +141,7 @@ def test_every_example_has_its_effects_checked():
 )
 def test_each_example_runs(code, fake_providers, monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_TOKEN", "hf_readmetoken1")
     exec(compile(code.replace(LOCAL_RUN, fake_providers.flux.url), str(README), "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     (expect,) = [check for key, check in EFFECTS.items() if key in code]
@@ -147,7 +157,7 @@ def command_lines():
 
 
 def test_the_readme_has_command_lines():
-    assert len(command_lines()) == 13
+    assert len(command_lines()) == 14
 
 
 @pytest.mark.parametrize("line", command_lines())
@@ -224,6 +234,7 @@ COMMAND_EFFECTS = {
     "--model sdxl-turbo": [_saved("fox.png", "png")],
     "--space Qwen/Qwen-Image": [_saved("qwen-fox.webp", "webp"), _sent("Qwen/Qwen-Image", aspect_ratio="3:4")],
     "inspect Tongyi-MAI/Z-Image-Turbo": [_printed("endpoint /generate", "cannot take: negative_prompt")],
+    "--credits": [_saved("fox.webp", "webp"), _sent("flux", prompt="a red fox")],
     "--image photo.png": [_saved("night.png", "png"), _uploaded("black-forest-labs/FLUX.1-Kontext-Dev", "photo.png")],
     "hfimage models": [_printed("z-image-turbo", "Tongyi-MAI/Z-Image-Turbo, mrfakename/Z-Image-Turbo")],
     "providers --check": [_printed("BlackForestLabs_Flux1Schnell", "ok", "token: from HF_TOKEN")],

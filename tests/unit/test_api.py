@@ -13,7 +13,7 @@ from hfimage.cli._options import generation_params
 from hfimage.cli._parsers import generation_options
 from hfimage.parameters import PARAMETERS
 
-CALL_OPTIONS = ("token", "proxy", "timeout", "protocol")
+CALL_OPTIONS = ("token", "proxy", "timeout", "protocol", "credits")
 """A space's own GPU limit: it rests that space alone, so the next one (ZeroGPU or not) is tried."""
 
 
@@ -40,7 +40,7 @@ def test_the_command_line_has_an_option_for_every_generation_parameter():
     parser = argparse.ArgumentParser()
     generation_options(parser)
     given = generation_params(parser.parse_args([]))
-    assert tuple(given) == ("model", "provider", "space", *GENERATION_PARAMETERS)
+    assert tuple(given) == ("model", "provider", "space", *GENERATION_PARAMETERS, "credits")
 
 
 @pytest.mark.parametrize("name", ["generate", "generate_many", "stream", "inspect"])

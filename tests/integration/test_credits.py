@@ -1,0 +1,136 @@
+"""Inference Providers on the caller's credits, against the project's fake router and Hub on 127.0.0.1:
+each provider end to end (tasks polled), the free spaces first, the deadline through polling, the
+token's reach, and a new process configured by environment variables alone."""
+
+import time
+
+import anyio
+import pytest
+
+import hfimage
+from hfimage.testing import FakeRouter, Fault, Reply, error, mapping, prompt_colour, solid_png
+
+from ..helpers import SLACK, run_hfimage
+
+REPO = "black-forest-labs/FLUX.1-schnell"
+TOKEN = "hf_routertoken123456"
+PROVIDERS = ("hf-inference", "fal-ai", "replicate", "together", "nscale", "wavespeed", "zai-org")
+QUOTA = "You have exceeded your ZeroGPU quota (60s requested vs. 12s left). Try again in 0:05:00."
+
+
+@pytest.fixture
+def router(fake_hub, monkeypatch):
+    with FakeRouter() as made:
+        made.tokens.add(TOKEN)
+        fake_hub.models[REPO] = mapping(*PROVIDERS)
+        monkeypatch.setenv("HFIMAGE_ROUTER_URL", made.url)
+        monkeypatch.setenv("HF_TOKEN", TOKEN)
+        yield made
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_each_provider_makes_the_image_on_the_callers_credits(api, router, fake_hub, provider):
+    events = api.events("a red fox", model=REPO, credits=provider, seed=4)
+    image = events[-1]
+    assert image.content == solid_png(8, 8, prompt_colour("a red fox"))
+    assert (image.provider, image.model, image.seed, image.width, image.height) == (
+        f"{provider} via Inference Providers", REPO, 4, 8, 8
+    )  # fmt: skip
+    assert [type(event).__name__ for event in events[:-1]][:1] == ["Status"]
+    if provider in ("wavespeed", "zai-org"):  # a task, polled until done, saying so: zai-org's first answer too
+        processing = ["Processing"] * (2 if provider == "zai-org" else 1)
+        assert [event.status for event in events[:-1]] == ["Queued", *processing]
+    (payload,) = router.payloads(provider)
+    assert payload.get("seed", payload.get("parameters", payload.get("input", {})).get("seed")) == 4
+    posts = [request for request in router.requests if request.method == "POST"]
+    assert all(request.headers["Authorization"] == f"Bearer {TOKEN}" for request in router.requests)
+    assert len(posts) == 1
+    assert all("Authorization" not in request.headers for request in router.cdn.requests)
+    (asked,) = [request for request in fake_hub.requests if request.route == f"/api/models/{REPO}"]
+    assert asked.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_wavespeeds_task_is_polled_at_the_routers_own_address(router):
+    hfimage.generate("a fox", model=REPO, credits="wavespeed")
+    polled = [request.route for request in router.requests if request.method == "GET"]
+    assert len(polled) == 2
+    assert all(route.startswith("/wavespeed/api/v3/predictions/") and route.endswith("/result") for route in polled)
+
+
+def test_the_free_spaces_come_first_and_credits_only_when_asked(fake_providers, monkeypatch):
+    with FakeRouter() as router:
+        monkeypatch.setenv("HFIMAGE_ROUTER_URL", router.url)
+        monkeypatch.setenv("HF_TOKEN", TOKEN)
+        fake_providers.hub.models[REPO] = mapping("fal-ai")
+        fake_providers.flux.script([error({"error": QUOTA})])
+        with pytest.raises(hfimage.AllProvidersOutOfQuotaError):
+            hfimage.generate("a cat", model="flux")
+        assert router.requests == []  # no credit spent without credits=
+        image = hfimage.generate("a cat", model="flux", credits=True)
+    assert image.provider == "fal-ai via Inference Providers"
+    assert image.model == "flux"
+    assert [attempt.provider for attempt in image.attempts][-1] == "fal-ai via Inference Providers"
+
+
+def test_a_refused_token_after_the_spaces_is_the_calls_error(fake_providers, monkeypatch):
+    with FakeRouter() as router:
+        router.tokens.add("hf_someoneelse000000")
+        monkeypatch.setenv("HFIMAGE_ROUTER_URL", router.url)
+        monkeypatch.setenv("HF_TOKEN", TOKEN)
+        fake_providers.hub.models[REPO] = mapping("fal-ai", "together")
+        fake_providers.flux.script([error({"error": QUOTA})])
+        with pytest.raises(hfimage.AuthenticationError) as caught:
+            hfimage.generate("a cat", model="flux", credits=True)
+        assert len([request for request in router.requests if request.method == "POST"]) == 1  # together not tried
+    assert TOKEN not in repr(caught.value)
+
+
+def test_the_deadline_holds_through_a_task_that_never_ends(router):
+    router.polls_before_done = 10**6
+    started = time.monotonic()
+    with pytest.raises(hfimage.TimeoutError):
+        hfimage.generate("a fox", model=REPO, credits="zai-org", timeout=1.5)
+    assert time.monotonic() - started < 1.5 + SLACK
+
+
+def test_the_deadline_holds_against_a_provider_that_stalls(router):
+    router.inject(Fault("/fal-ai", stall=60))
+    started = time.monotonic()
+    with pytest.raises(hfimage.TimeoutError):
+        hfimage.generate("a fox", model=REPO, credits="fal-ai", timeout=1.5)
+    assert time.monotonic() - started < 1.5 + SLACK
+
+
+def test_an_async_call_cancelled_while_polling_ends_at_once(router):
+    router.polls_before_done = 10**6
+
+    async def main():
+        with anyio.move_on_after(0.5):
+            await hfimage.aio.generate("a fox", model=REPO, credits="wavespeed", timeout=120)
+        return time.monotonic()
+
+    started = time.monotonic()
+    assert anyio.run(main) - started < 0.5 + SLACK
+
+
+def test_depleted_credits_move_on_to_the_next_provider(router):
+    router.fail("hf-inference", Reply(402, {"error": "You have depleted your monthly included credits."}))
+    image = hfimage.generate("a fox", model=REPO, credits=True)
+    assert image.provider == "fal-ai via Inference Providers"
+    assert isinstance(image.attempts[0].error, hfimage.CreditsDepletedError)
+
+
+def test_a_new_process_configured_by_the_environment_alone_spends_credits_and_keeps_the_mapping(
+    router, fake_hub, tmp_path
+):
+    environment = {"HF_TOKEN": TOKEN, "HF_ENDPOINT": fake_hub.url, "HFIMAGE_ROUTER_URL": router.url,
+                   "HFIMAGE_CACHE": str(tmp_path / "cache")}  # fmt: skip
+    for name in ("first.png", "second.png"):
+        done = run_hfimage(
+            "a fox", "--model", REPO, "--credits", "together", "-o", name, "-q", cwd=tmp_path, **environment
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        assert (tmp_path / name).read_bytes() == solid_png(8, 8, prompt_colour("a fox"))
+    asked = [request for request in fake_hub.requests if request.route == f"/api/models/{REPO}"]
+    assert len(asked) == 1  # the second process read the mapping from the disk cache
+    assert len(router.payloads("together")) == 2
