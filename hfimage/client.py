@@ -8,6 +8,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ._calls.arguments import call_token, check_protocol, check_proxy, check_router, check_timeout, disk_cache
+from ._calls.credits import is_repository
 from ._calls.fallback import run_plan
 from ._calls.final import EventCallback, FinalImage, final_image
 from ._calls.images import with_images_checked
@@ -15,7 +16,7 @@ from ._calls.plan import CallDefaults, Plan, first_space_of_model, make_plan
 from ._calls.rests import Rests
 from ._core.batch import check_count, run_many
 from ._core.cancel import Cancellation
-from ._core.catalog import CATALOG, ModelInfo
+from ._core.catalog import CATALOG, ModelInfo, find_model
 from ._core.lazy import module_default
 from ._core.quota_memory import QuotaMemory
 from ._core.text import handed_over
@@ -23,7 +24,7 @@ from ._http.auth import Credential, check_token, saved_token
 from ._http.call import CallContext
 from ._http.transport import POOL_SIZE, Transport
 from ._protocols.gradio.directory import AppDirectory
-from ._protocols.hub import Hub
+from ._protocols.hub import Hub, ProviderMapping
 from ._secrets import mask, without_secrets
 from .errors import AuthenticationError, HFImageError, InvalidRequestError
 from .inspection import SpaceDescription, description_of
@@ -229,6 +230,25 @@ class Client:
         credential = chosen.credential(call_token(None, self._token))
         call.channel(chosen.name, credential).request("GET", chosen.url).close()
         return chosen.url, None
+
+    def inference_providers(self, model: str, *, timeout: float | None = None) -> tuple[ProviderMapping, ...]:
+        """The Inference Providers the Hub maps a model to (a catalog model's name, or a repository
+        ``owner/name``), in the order calls with ``credits=True`` try them (the token's account's
+        preference): each one's ``provider``, its own ``provider_id``, ``status`` and ``task``;
+        ``makes_images`` says whether it serves text-to-image now. Spends no credit.
+
+        Raises InvalidRequestError for a model the catalog or the Hub does not know, and what reaching
+        the Hub raises.
+        """
+        repo = model.strip() if is_repository(model) else find_model(model).repo
+        if repo is None:
+            raise InvalidRequestError(f"{model} has no Hugging Face repository that Inference Providers serve.")
+        token = self._token if self._token is not None else saved_token()[0]
+        channel = self._lookup(timeout, self.proxy).channel("the Hub", Credential(token) if token else None)
+        try:
+            return self._hub.provider_mapping(channel, repo)
+        except HFImageError as error:
+            raise handed_over(error, {token} if token else set()) from error.__cause__
 
     def resting(self, provider: str | Provider) -> float | None:
         """Seconds a provider rests after a quota error it (or, on ZeroGPU, any space) reported, as far as

@@ -94,6 +94,11 @@ class ProviderMapping:
     status: str | None
     task: str | None
 
+    @property
+    def makes_images(self) -> bool:
+        """Whether it serves the model for text-to-image now (live)."""
+        return self.status == "live" and self.task == "text-to-image"
+
 
 class Hub:
     """The Hub a client asks about spaces, and what it answered (kept for the client's life, and with a

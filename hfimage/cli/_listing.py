@@ -1,4 +1,4 @@
-"""``hfimage models`` and ``hfimage providers [--check]``."""
+"""``hfimage models`` and ``hfimage providers [--check [--credits]]``."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from .._core.catalog import CATALOG, DEFAULT_CHAIN, find_model
 from .._core.quota_memory import QuotaMemory, cache_file
 from ..client import Client
 from ..errors import HFImageError
 from ..providers import PROVIDERS, Provider, provider_for
+from ..providers.credits import ROUTER_PROVIDERS, ProviderMapping
 from ._codes import EXIT_OK, EXIT_PROVIDER
 from ._health import check
 
@@ -34,12 +35,13 @@ def list_providers(args: argparse.Namespace) -> int:
         rows += [(name, ", ".join(cls().models), cls.default_url) for name, cls in PROVIDERS.items()]
         print_table(rows)
         return EXIT_OK
-    return check_providers(args.timeout)
+    return check_providers(args.timeout, credits=args.credits)
 
 
-def check_providers(timeout: float) -> int:
+def check_providers(timeout: float, *, credits: bool = False) -> int:
     """Ask every provider at once, printing each one's row as its answer comes; the reasons of those
-    that did not answer, the token's source and the ZeroGPU quota follow the table.
+    that did not answer, the token's source and the ZeroGPU quota follow the table, and with
+    ``credits`` the live Inference Providers of each default model.
 
     Takes as long as the slowest provider (at most ``timeout`` seconds), not the sum of them.
     """
@@ -55,6 +57,8 @@ def check_providers(timeout: float) -> int:
     ):
         source = client.token_source
         quota = pool.submit(_zerogpu_quota, timeout) if source is not None else None
+        mappings = {model: pool.submit(client.inference_providers, model, timeout=timeout)
+                    for model in (DEFAULT_CHAIN if credits else ())}  # fmt: skip
         asked = {pool.submit(check, one, client, timeout=timeout): one for one in providers}
         for answer in as_completed(asked):
             health, provider = answer.result(), asked[answer]
@@ -73,6 +77,8 @@ def check_providers(timeout: float) -> int:
         print(f"token: from {source}" if source else "token: none (the anonymous ZeroGPU quota of this address)")
         if quota is not None:
             print(quota.result())
+        for model, mapping in mappings.items():
+            print(_credit_line(model, mapping))
     if not serving:
         print("No provider can serve now.", file=sys.stderr)
         return EXIT_PROVIDER
@@ -86,6 +92,16 @@ def checked_providers() -> list[Provider]:
         for name in find_model(model).providers:
             providers.setdefault(name, provider_for(name))
     return list(providers.values())
+
+
+def _credit_line(model: str, mapping: Future[tuple[ProviderMapping, ...]]) -> str:
+    """One default model's live Inference Providers, in the order ``--credits`` tries them, or why not known."""
+    try:
+        entries = mapping.result()
+    except HFImageError as error:
+        return f"credits: {model}: the Hub did not say ({error})"
+    live = [entry.provider for entry in entries if entry.makes_images and entry.provider in ROUTER_PROVIDERS]
+    return f"credits: {model} ({find_model(model).repo}): {', '.join(live) or 'no live provider'}"
 
 
 def _zerogpu_quota(timeout: float) -> str:

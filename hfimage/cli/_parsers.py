@@ -116,6 +116,10 @@ def _providers(commands: Any) -> None:
     )
     parser.add_argument("--check", action="store_true", help="ask each provider now, with a short timeout")
     parser.add_argument(
+        "--credits", action="store_true",
+        help="with --check: also list the live Inference Providers of the default models (what --credits would use)",
+    )  # fmt: skip
+    parser.add_argument(
         "--timeout", type=seconds, default=10.0, help="seconds to wait for the answers to --check (default 10)"
     )
     parser.set_defaults(run="_listing:list_providers")

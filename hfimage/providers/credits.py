@@ -21,7 +21,7 @@ from .base import Job, Provider, RunContext
 VIA = "via Inference Providers"
 ROUTER_PROVIDERS: tuple[str, ...] = tuple(WIRES)
 """The Inference Providers hfimage can call for text-to-image, by the names the Hub gives them."""
-__all__ = ["ROUTER_PROVIDERS", "ROUTER_VARIABLE", "InferenceProviders", "router_url"]
+__all__ = ["ROUTER_PROVIDERS", "ROUTER_VARIABLE", "InferenceProviders", "ProviderMapping", "router_url"]
 
 
 def router_url(given: str | None = None) -> str:
@@ -86,8 +86,8 @@ class InferenceProviders(Provider):
 
     def _live(self, context: RunContext) -> list[ProviderMapping]:
         mapping = context.hub.provider_mapping(context.channel, self.repo)
-        live = [entry for entry in mapping if entry.status == "live" and entry.task == "text-to-image"
-                and entry.provider in WIRES and (self.only is None or entry.provider == self.only)]  # fmt: skip
+        live = [entry for entry in mapping if entry.makes_images and entry.provider in WIRES
+                and (self.only is None or entry.provider == self.only)]  # fmt: skip
         if not live:
             listed = ", ".join(f"{entry.provider} ({entry.status}, {entry.task})" for entry in mapping) or "none"
             wanted = f" through {self.only}" if self.only else ""

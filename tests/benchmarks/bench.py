@@ -32,6 +32,7 @@ from hfimage.providers import BlackForestLabs_Flux1Schnell, ImageLabs, Stability
 from hfimage.testing import FakeImageLabs, FinishAfter
 from tests.apps.launch import start, stop
 from tests.benchmarks.concurrency import concurrency, fake_space_process
+from tests.benchmarks.credits import credits
 from tests.benchmarks.editing import editing
 from tests.benchmarks.floor import INPUTS, floor_call
 from tests.benchmarks.network import latency
@@ -234,6 +235,7 @@ def main() -> int:
     concurrency((16, 64) if quick else (16, 64, 256), repeats=1 if quick else 3)
     memory(megabytes=16 if quick else 64)
     editing(rounds=3 if quick else 15)
+    credits(rounds=3 if quick else 10)
     polling((0.2, 0.7, 1.5) if quick else (0.2, 0.4, 0.7, 1.0, 1.3, 1.7, 2.2, 2.8, 3.5, 4.2, 5.0))
     print()
     print_table()

@@ -2,12 +2,14 @@
 each provider end to end (tasks polled), the free spaces first, the deadline through polling, the
 token's reach, and a new process configured by environment variables alone."""
 
+import json
 import time
 
 import anyio
 import pytest
 
 import hfimage
+from hfimage import cli
 from hfimage.testing import FakeRouter, Fault, Reply, error, mapping, prompt_colour, solid_png
 
 from ..helpers import SLACK, run_hfimage
@@ -134,3 +136,52 @@ def test_a_new_process_configured_by_the_environment_alone_spends_credits_and_ke
     asked = [request for request in fake_hub.requests if request.route == f"/api/models/{REPO}"]
     assert len(asked) == 1  # the second process read the mapping from the disk cache
     assert len(router.payloads("together")) == 2
+
+
+def test_inspect_shows_a_repositorys_providers_in_the_order_credits_tries_them(fake_hub, capsys):
+    fake_hub.models[REPO] = {
+        **mapping("fal-ai", "together"),
+        "nebius": {"status": "live", "providerId": "n-id", "task": "text-to-image"},
+        "nscale": {"status": "staging", "providerId": "s-id", "task": "text-to-image"},
+    }
+    assert cli.main(["inspect", REPO]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Inference Providers (--credits), in your order of preference: fal-ai, together",
+        "  fal-ai         live     text-to-image    fal-ai/model-id",
+        "  together       live     text-to-image    together/model-id",
+        "  nebius         live     text-to-image    n-id  (hfimage cannot call it)",
+        "  nscale         staging  text-to-image    s-id",
+    ]
+    assert cli.main(["inspect", REPO, "--json"]) == 0
+    assert [entry["provider"] for entry in json.loads(capsys.readouterr().out)["providers"]] == [
+        "fal-ai", "together", "nebius", "nscale"
+    ]  # fmt: skip
+
+
+def test_inspect_of_a_space_that_is_also_a_model_shows_both(fake_providers, capsys):
+    assert cli.main(["inspect", "Tongyi-MAI/Z-Image-Turbo"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "endpoint /generate, by the queue route"
+    assert out[-8] == f"Inference Providers (--credits), in your order of preference: {', '.join(PROVIDERS)}"
+
+
+def test_providers_check_with_credits_lists_the_default_models_live_providers(fake_providers, monkeypatch, capsys):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    fake_providers.hub.models["Tongyi-MAI/Z-Image-Turbo"] = mapping("wavespeed", status="staging")
+    fake_providers.hub.quota_tokens.add(TOKEN)
+    assert cli.main(["providers", "--check", "--credits"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-3:] == [
+        f"credits: flux ({REPO}): {', '.join(PROVIDERS)}",
+        "credits: z-image-turbo (Tongyi-MAI/Z-Image-Turbo): no live provider",
+        f"credits: sd-3.5-turbo (stabilityai/stable-diffusion-3.5-large-turbo): {', '.join(PROVIDERS)}",
+    ]
+    assert cli.main(["providers", "--check"]) == 0
+    assert not any(line.startswith("credits:") for line in capsys.readouterr().out.splitlines())
+
+
+def test_a_clients_look_at_the_providers_spends_nothing(router, fake_hub):
+    with hfimage.Client() as client:
+        entries = client.inference_providers("flux")
+    assert [(entry.provider, entry.makes_images) for entry in entries] == [(name, True) for name in PROVIDERS]
+    assert router.requests == []
