@@ -45,8 +45,8 @@ class FakeRouter(FakeServer):
 
     ``tokens``, when not empty, are the tokens it takes (``Authorization: Bearer ...``); others get 401.
     ``fail(provider, reply)`` answers that provider's next request with ``reply`` (a 402, a 500...).
-    Tasks (wavespeed, zai-org) report processing ``polls_before_done`` times first. ``payloads(provider)``
-    lists the JSON each provider was sent.
+    Tasks (wavespeed, zai-org) report processing ``polls_before_done`` times first, then their image (or,
+    with ``tasks_fail``, a failure). ``payloads(provider)`` lists the JSON each provider was sent.
     """
 
     def __init__(self) -> None:
@@ -54,6 +54,8 @@ class FakeRouter(FakeServer):
         self.cdn = FakeCDN()
         self.tokens: set[str] = set()
         self.polls_before_done = 1
+        self.tasks_fail = False
+        """When set, tasks (wavespeed, zai-org) end failed instead of with an image."""
         self._failures: dict[str, deque[Reply]] = defaultdict(deque)
         self._tasks: dict[str, list[Any]] = {}
 
@@ -129,10 +131,14 @@ class FakeRouter(FakeServer):
         elif provider == "wavespeed":
             done = known[0] < 0
             data = {"status": "completed", "outputs": [known[1]]} if done else {"status": "processing", "outputs": []}
+            if done and self.tasks_fail:
+                data = {"status": "failed", "outputs": [], "error": "CUDA out of memory"}
             exchange.json({"code": 200, "data": data})
         else:
             done = known[0] < 0
             answer = {"task_status": "SUCCESS", "image_result": [{"url": known[1]}]} if done else {}
+            if done and self.tasks_fail:
+                answer = {"task_status": "FAIL"}
             exchange.json({"id": task, "task_status": "PROCESSING", **answer})
 
 

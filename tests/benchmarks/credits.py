@@ -18,7 +18,7 @@ def credits(rounds: int) -> None:
     print("credits (Inference Providers, fake router and Hub on 127.0.0.1)", flush=True)
     with FakeRouter() as router, FakeHub() as hub, tempfile.TemporaryDirectory() as folder:
         hub.models[REPO] = mapping("hf-inference", "wavespeed")
-        os.environ["HF_ENDPOINT"] = hub.url
+        before, os.environ["HF_ENDPOINT"] = os.environ.get("HF_ENDPOINT"), hub.url
         with hfimage.Client(token=TOKEN, router_url=router.url, cache=folder) as first:
             first.generate("a fox", model=REPO, credits="hf-inference")  # the mapping, now on disk
         asked_total = 0
@@ -38,3 +38,7 @@ def credits(rounds: int) -> None:
                    f"{per_call:.0f} / {images:.0f} / {asked_hub}, {median(walls) * 1000:.0f} ms")  # fmt: skip
             asked_total += asked_hub
         report("warm calls ask the Hub", f"{asked_total} times", "0", asked_total == 0)
+        if before is None:
+            del os.environ["HF_ENDPOINT"]
+        else:
+            os.environ["HF_ENDPOINT"] = before

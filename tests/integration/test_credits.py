@@ -185,3 +185,49 @@ def test_a_clients_look_at_the_providers_spends_nothing(router, fake_hub):
         entries = client.inference_providers("flux")
     assert [(entry.provider, entry.makes_images) for entry in entries] == [(name, True) for name in PROVIDERS]
     assert router.requests == []
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(402, hfimage.CreditsDepletedError), (404, hfimage.ProtocolError), (500, hfimage.ServiceUnavailableError)],
+)
+def test_every_provider_that_fails_for_a_reason_the_next_may_not_share_hands_over(
+    router, fake_hub, provider, status, kind
+):
+    following = "hf-inference" if provider != "hf-inference" else "together"
+    fake_hub.models[REPO] = mapping(provider, following)
+    router.fail(provider, Reply(status, {"error": "no"}))
+    image = hfimage.generate("a fox", model=REPO, credits=True)
+    assert [(attempt.provider, type(attempt.error)) for attempt in image.attempts] == [
+        (f"{provider} via Inference Providers", kind), (f"{following} via Inference Providers", type(None))
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_every_provider_refusing_the_token_ends_the_call(router, fake_hub, provider):
+    fake_hub.models[REPO] = mapping(provider, "together" if provider != "together" else "fal-ai")
+    router.fail(provider, Reply(401, {"error": "Invalid credentials in Authorization header"}))
+    with pytest.raises(hfimage.AuthenticationError):
+        hfimage.generate("a fox", model=REPO, credits=True)
+    assert len([request for request in router.requests if request.method == "POST"]) == 1
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_every_provider_that_stalls_meets_the_deadline(router, provider):
+    router.inject(Fault(f"/{provider}/", stall=60))
+    started = time.monotonic()
+    with pytest.raises(hfimage.TimeoutError):
+        hfimage.generate("a fox", model=REPO, credits=provider, timeout=0.5)
+    assert time.monotonic() - started < 0.5 + SLACK
+
+
+def test_a_task_that_fails_hands_over_to_the_next_provider(router, fake_hub):
+    router.tasks_fail = True
+    fake_hub.models[REPO] = mapping("wavespeed", "zai-org", "nscale")
+    image = hfimage.generate("a fox", model=REPO, credits=True)
+    assert [(attempt.provider, str(attempt.error)) for attempt in image.attempts] == [
+        ("wavespeed via Inference Providers", "wavespeed via Inference Providers: the task failed: CUDA out of memory"),
+        ("zai-org via Inference Providers", "zai-org via Inference Providers: the task failed."),
+        ("nscale via Inference Providers", "None"),
+    ]
