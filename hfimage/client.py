@@ -8,7 +8,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ._calls.arguments import call_token, check_protocol, check_proxy, check_router, check_timeout, disk_cache
-from ._calls.credits import is_repository
+from ._calls.credits import check_credits, is_repository
 from ._calls.fallback import run_plan
 from ._calls.final import EventCallback, FinalImage, final_image
 from ._calls.images import with_images_checked
@@ -76,8 +76,9 @@ class Client:
     https://huggingface.co); the token goes there only when it is Hugging Face's or chosen by
     you. ``cache`` keeps what spaces and the Hub said of themselves on disk for a day, so a new
     process need not ask again: in ``$HFIMAGE_CACHE`` (default ``~/.cache/hfimage``) when True,
-    in the folder given, or nowhere when False. ``router_url`` is where calls with ``credits=``
-    reach Inference Providers (default: ``HFIMAGE_ROUTER_URL``, else https://router.huggingface.co).
+    in the folder given, or nowhere when False. ``credits`` is what calls that do not say spend (see
+    ``generate()``; default False: never), and ``router_url`` where they reach Inference Providers
+    (default: ``HFIMAGE_ROUTER_URL``, else https://router.huggingface.co).
     Use it as a context manager, or call ``close()``.
     """
 
@@ -93,9 +94,11 @@ class Client:
         hub_url: str | None = None,
         cache: bool | str | os.PathLike[str] = True,
         router_url: str | None = None,
+        credits: bool | str = False,
     ) -> None:
         self._token = check_token(token, "token=")
         self.router_url = check_router(router_url)
+        self.credits = check_credits(credits)
         disk = disk_cache(cache)
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
@@ -300,7 +303,7 @@ class Client:
         """
         self._check_open()
         defaults = CallDefaults(
-            self._token, self.proxy, self.timeout or DEFAULT_TIMEOUT, self.protocol, self.router_url
+            self._token, self.proxy, self.timeout or DEFAULT_TIMEOUT, self.protocol, self.router_url, self.credits
         )
         return make_plan(prompt, dict(params), defaults)
 

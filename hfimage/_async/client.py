@@ -48,6 +48,7 @@ class Client:
         hub_url: str | None = None,
         cache: bool | str | os.PathLike[str] = True,
         router_url: str | None = None,
+        credits: bool | str = False,
     ) -> None:
         self.max_concurrency = check_count("max_concurrency", max_concurrency)
         # A connection for each worker, so none is opened and thrown away per request.
@@ -61,6 +62,7 @@ class Client:
             hub_url=hub_url,
             cache=cache,
             router_url=router_url,
+            credits=credits,
         )
         self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
         self._lock = threading.Lock()

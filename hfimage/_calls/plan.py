@@ -56,6 +56,8 @@ class CallDefaults:
     protocol: str
     router: str | None = None
     """The Inference Providers router (None: ``$HFIMAGE_ROUTER_URL``, else Hugging Face's)."""
+    credits: bool | str = False
+    """What a call that does not say ``credits=`` spends: False, never."""
 
 
 def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Plan:
@@ -72,7 +74,7 @@ def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Pl
     chosen_token = call_token(token, defaults.token)
     return Plan(
         request=request,
-        steps=_all_steps(request, params, chosen_token, defaults.router),
+        steps=_all_steps(request, params, chosen_token, defaults),
         token=chosen_token,
         proxy=check_proxy(proxy) or defaults.proxy,
         timeout=check_timeout(timeout) or defaults.timeout,
@@ -81,10 +83,12 @@ def make_plan(prompt: str, params: dict[str, Any], defaults: CallDefaults) -> Pl
 
 
 def _all_steps(
-    request: GenerationRequest, params: dict[str, Any], token: str | None, router: str | None
+    request: GenerationRequest, params: dict[str, Any], token: str | None, defaults: CallDefaults
 ) -> tuple[Step, ...]:
-    """The free providers of the call, then, when it says ``credits=``, the model's Inference Providers."""
-    credits = check_credits(params.get("credits"))
+    """The free providers of the call, then, when it (or its client) says ``credits=``, the model's
+    Inference Providers."""
+    given = params.get("credits")
+    credits, router = check_credits(defaults.credits if given is None else given), defaults.router
     model, choice = params.get("model"), _choice(params.get("provider"), params.get("space"))
     if is_repository(model):
         if not credits or choice is not None:

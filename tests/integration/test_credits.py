@@ -231,3 +231,12 @@ def test_a_task_that_fails_hands_over_to_the_next_provider(router, fake_hub):
         ("zai-org via Inference Providers", "zai-org via Inference Providers: the task failed."),
         ("nscale via Inference Providers", "None"),
     ]
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_an_async_clients_credits_are_its_calls_default(router, backend):
+    async def main():
+        async with hfimage.aio.Client(credits="together") as client:
+            return await client.generate("a fox", model=REPO)
+
+    assert anyio.run(main, backend=backend).provider == "together via Inference Providers"

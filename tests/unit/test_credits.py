@@ -291,3 +291,17 @@ def test_the_mapping_is_asked_once_per_client():
 
 def test_every_wire_is_known():
     assert tuple(WIRES) == ("hf-inference", "fal-ai", "replicate", "together", "nscale", "wavespeed", "zai-org")
+
+
+def test_a_clients_credits_are_its_calls_default_and_a_call_can_say_otherwise():
+    with hfimage.Client(token=TOKEN, cache=False, credits="together") as made:
+        assert made.plan("a cat", model="flux").steps[-1][0].name == "together via Inference Providers"
+        assert all("Inference" not in p.name for p, _, _ in made.plan("a cat", model="flux", credits=False).steps)
+    with pytest.raises(InvalidRequestError, match="credits must be False"):
+        hfimage.Client(credits="nebius")
+
+
+def test_spent_credits_exit_the_command_line_with_the_quota_code():
+    from hfimage.cli._codes import EXIT_QUOTA, exit_code
+
+    assert exit_code(CreditsDepletedError("spent")) == EXIT_QUOTA == 3
