@@ -87,17 +87,19 @@ class HubRecord:
 @dataclass(frozen=True)
 class ProviderMapping:
     """One Inference Provider's entry for a model: its name, its own id for the model, the entry's
-    status (``live``, ``staging``, ``error``) and task (``text-to-image``...)."""
+    status (``live``, ``staging``, ``error``), task (``text-to-image``...) and adapter, if any."""
 
     provider: str
     provider_id: str
     status: str | None
     task: str | None
+    adapter: str | None = None
+    """A LoRA adapter on a base model (``lora``), which needs its weights sent along: hfimage does not."""
 
     @property
     def makes_images(self) -> bool:
-        """Whether it serves the model for text-to-image now (live)."""
-        return self.status == "live" and self.task == "text-to-image"
+        """Whether it serves the model for text-to-image now (live), as hfimage calls it (no adapter)."""
+        return self.status == "live" and self.task == "text-to-image" and self.adapter is None
 
 
 class Hub:
@@ -305,7 +307,13 @@ def _mapping(repo: str, raw: Any) -> tuple[ProviderMapping, ...]:
         else:
             raise ProtocolError(f"The Hub's Inference Providers mapping of {repo!r} is neither an object nor a list.")
         return tuple(
-            ProviderMapping(item["provider"], item["providerId"], item.get("status"), item.get("task"))
+            ProviderMapping(
+                item["provider"],
+                item["providerId"],
+                item.get("status"),
+                item.get("task"),
+                item["adapter"] if isinstance(item.get("adapter"), str) else None,
+            )
             for item in items
             if all(isinstance(item.get(key), str) and item[key] for key in ("provider", "providerId"))
         )

@@ -48,6 +48,12 @@ def _mapping(client: Client, name: str, timeout: float | None) -> tuple[Provider
         return None  # not a model (a space's id, most likely): the space's description follows
 
 
+def _cannot(entry: ProviderMapping) -> str:
+    if entry.provider not in ROUTER_PROVIDERS:
+        return "  (hfimage cannot call it)"
+    return f"  (a {entry.adapter} adapter: hfimage cannot call it)" if entry.adapter else ""
+
+
 def _lines(name: str, mapping: tuple[ProviderMapping, ...]) -> str:
     if not mapping:
         return f"\nInference Providers (--credits): none serves {name}."

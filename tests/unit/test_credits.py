@@ -305,3 +305,21 @@ def test_spent_credits_exit_the_command_line_with_the_quota_code():
     from hfimage.cli._codes import EXIT_QUOTA, exit_code
 
     assert exit_code(CreditsDepletedError("spent")) == EXIT_QUOTA == 3
+
+
+def test_an_entry_with_a_lora_adapter_is_not_called_without_its_weights():
+    entries = {
+        "fal-ai": {"status": "live", "providerId": "fal-ai/lora", "task": "text-to-image", "adapter": "lora",
+                   "adapterWeightsPath": "pytorch_lora_weights.safetensors"},
+        "together": {"status": "live", "providerId": "t-id", "task": "text-to-image"},
+    }  # fmt: skip
+    with responses.RequestsMock() as mock:
+        hub_mapping(mock, entries)
+        mock.post(
+            f"{ROUTER}/together/v1/images/generations", json={"data": [{"b64_json": base64.b64encode(PNG).decode()}]}
+        )
+        image = run(credits=True)
+        assert [call.request.url for call in mock.calls if call.request.method == "POST"] == [
+            f"{ROUTER}/together/v1/images/generations"
+        ]
+    assert image.attempts[-1].provider == "together via Inference Providers"
