@@ -53,18 +53,8 @@ if TYPE_CHECKING:
     from ._core.cancel import Cancellation
     from ._core.catalog import ModelInfo
     from ._core.quota_memory import QuotaMemory
-    from .client import (
-        Client,
-        Plan,
-        edit,
-        final_image,
-        generate,
-        generate_many,
-        inspect,
-        models,
-        quota,
-        stream,
-    )
+    from .client import Client, Plan, final_image
+    from .functions import edit, generate, generate_many, inspect, models, quota, stream
     from .inspection import InputDescription, SpaceDescription
     from .parameters import EditParams, GenerateParams
     from .providers import Space
@@ -82,21 +72,8 @@ _LAZY = {
     "Space": "providers",
     **dict.fromkeys(("EditParams", "GenerateParams"), "parameters"),
     **dict.fromkeys(("InputDescription", "SpaceDescription"), "inspection"),
-    **dict.fromkeys(
-        (
-            "Client",
-            "Plan",
-            "edit",
-            "final_image",
-            "generate",
-            "generate_many",
-            "inspect",
-            "models",
-            "quota",
-            "stream",
-        ),
-        "client",
-    ),
+    **dict.fromkeys(("Client", "Plan", "final_image"), "client"),
+    **dict.fromkeys(("edit", "generate", "generate_many", "inspect", "models", "quota", "stream"), "functions"),
     **dict.fromkeys(
         ("Event", "Image", "Notice", "Preview", "Progress", "Queued", "Started", "Status", "ZeroGPUQuota"), "results"
     ),

@@ -1,4 +1,5 @@
-"""The client: the public face of a call. Planning, the fallback loop and quota rests live in ``_calls``."""
+"""The client: the public face of a call. Planning, the fallback loop and quota rests live in ``_calls``;
+the module-level functions, on a default client, in ``functions``."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from ._calls.plan import CallDefaults, Plan, first_space_of_model, make_plan
 from ._calls.rests import Rests
 from ._core.batch import check_count, run_many
 from ._core.cancel import Cancellation
-from ._core.catalog import CATALOG, ModelInfo, find_model
-from ._core.lazy import module_default
+from ._core.catalog import find_model
 from ._core.quota_memory import QuotaMemory
 from ._core.text import handed_over
 from ._http.auth import Credential, check_token, saved_token
@@ -43,15 +43,7 @@ __all__ = [
     "EventCallback",
     "FinalImage",
     "Plan",
-    "default_client",
-    "edit",
     "final_image",
-    "generate",
-    "generate_many",
-    "inspect",
-    "models",
-    "quota",
-    "stream",
 ]
 
 DEFAULT_TIMEOUT = 300.0
@@ -327,62 +319,3 @@ class Client:
             raise handed_over(error, call.secrets) from error.__cause__
         finally:
             call.close()
-
-
-def models() -> tuple[ModelInfo, ...]:
-    """Every model: its name, its aliases, and the providers that serve it, in fallback order."""
-    return CATALOG
-
-
-_default = module_default(Client)
-
-
-def default_client() -> Client:
-    """The client behind the module-level functions, made on first use."""
-    return _default.get()
-
-
-@documented
-def generate(prompt: str, *, on_event: EventCallback | None = None, **params: Unpack[GenerateParams]) -> Image:
-    """Generate one image with the default client and return it.
-
-    ``on_event``, if given, is called with every event as it comes (see ``stream()``).
-    """
-    return default_client().generate(prompt, on_event=on_event, **params)
-
-
-@documented
-def edit(
-    image: ImageArgument | Sequence[ImageArgument],
-    prompt: str,
-    *,
-    on_event: EventCallback | None = None,
-    **params: Unpack[EditParams],
-) -> Image:
-    """Edit an image as the prompt says, with the default client; see ``Client.edit()``."""
-    return default_client().edit(image, prompt, on_event=on_event, **params)
-
-
-@documented
-def generate_many(
-    prompts: Iterable[str], *, concurrency: int = 4, **params: Unpack[GenerateParams]
-) -> list[Image | HFImageError]:
-    """One image (or the error met) per prompt, in order, ``concurrency`` at a time, with the default
-    client; see ``Client.generate_many()``."""
-    return default_client().generate_many(prompts, concurrency=concurrency, **params)
-
-
-def quota(*, timeout: float | None = None) -> ZeroGPUQuota:
-    """The caller's ZeroGPU quota, with the default client; see ``Client.quota()``."""
-    return default_client().quota(timeout=timeout)
-
-
-def inspect(space: str | Provider, *, token: str | None = None, timeout: float | None = None) -> SpaceDescription:
-    """What hfimage would do with a Gradio space, with the default client; see ``Client.inspect()``."""
-    return default_client().inspect(space, token=token, timeout=timeout)
-
-
-@documented
-def stream(prompt: str, **params: Unpack[GenerateParams]) -> Iterator[Event]:
-    """Stream one generation with the default client: progress and previews, then the final ``Image``."""
-    return default_client().stream(prompt, **params)

@@ -24,6 +24,7 @@ LAYERS = (
     ("hfimage.parameters",),
     ("hfimage._calls",),
     ("hfimage.client",),
+    ("hfimage.functions",),
     ("hfimage",),  # the package's face: re-exports what is below
     ("hfimage._async",),
     ("hfimage.compat",),
