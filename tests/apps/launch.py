@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import random
 import socket
 import subprocess
 import tempfile
@@ -32,18 +34,41 @@ class GradioServers:
         return [{"app": job["app"], **job["inputs"]} for job in jobs if job["inputs"].get("prompt") == prompt]
 
 
+PORTS = range(20000, 32000)
+"""Where the apps' ports are picked: below Linux's ephemeral range (32768 up), so a port another test's
+server is handed by the kernel (bound to port 0) never takes one between its choice and its use."""
+ATTEMPTS = 3
+
+
 def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+    """``count`` distinct ports of ``PORTS`` that are free now."""
+    chosen: list[int] = []
+    while len(chosen) < count:
+        port = random.choice(PORTS)
+        with socket.socket() as sock, contextlib.suppress(OSError):  # taken: pick another
+            sock.bind(("127.0.0.1", port))
+            if port not in chosen:
+                chosen.append(port)
+    return chosen
 
 
 def start(python: str, version: str, apps: tuple[str, ...]) -> GradioServers:
+    """The apps, each on a port of its own, in one process; started again on other ports when one was
+    taken meanwhile (by another process of the run)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _start(python, version, apps)
+        except PortTakenError:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class PortTakenError(RuntimeError):
+    """A port picked for an app was taken before the app could listen on it."""
+
+
+def _start(python: str, version: str, apps: tuple[str, ...]) -> GradioServers:
     ports = dict(zip(apps, free_ports(len(apps)), strict=True))
     handle, echo_file = tempfile.mkstemp(prefix="hfimage-echo-", suffix=".jsonl")
     os.close(handle)
@@ -72,7 +97,13 @@ def start(python: str, version: str, apps: tuple[str, ...]) -> GradioServers:
             urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
             return GradioServers(version, urls, process, Path(echo_file))
     process.kill()
-    raise RuntimeError(f"gradio {version} test apps did not start:\n{''.join(output)[-3000:]}")
+    process.wait()
+    process.stdout.close()
+    Path(echo_file).unlink(missing_ok=True)
+    said = "".join(output)
+    if "Cannot find empty port" in said:
+        raise PortTakenError(said[-300:])
+    raise RuntimeError(f"gradio {version} test apps did not start:\n{said[-3000:]}")
 
 
 def stop(servers: GradioServers) -> None:
