@@ -7,7 +7,7 @@ InvalidRequestError before anything is sent.
 
 from __future__ import annotations
 
-from .._core.catalog import CATALOG, ModelInfo
+from .._core.catalog import ModelInfo
 from .._core.request import GenerationRequest
 from .._core.spelling import advice
 from .._protocols.hub import is_space_id
@@ -34,12 +34,8 @@ def check_credits(credits: object) -> bool | str:
 
 
 def is_repository(model: object) -> bool:
-    """Whether ``model`` names a Hugging Face model repository (``owner/name``) rather than a catalog model."""
-    return (
-        isinstance(model, str)
-        and is_space_id(model.strip())
-        and not any(model.strip().lower() in (info.name, *info.aliases) for info in CATALOG)
-    )
+    """Whether ``model`` names a Hugging Face model repository (``owner/name``): no catalog name has a slash."""
+    return isinstance(model, str) and is_space_id(model.strip())
 
 
 def credits_step(

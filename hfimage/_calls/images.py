@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .._core.imagetype import sniff
-from .._core.input_image import InputImage, Reader, SeekableFile, Window
+from .._core.input_image import SPOOL_BYTES, InputImage, Reader, SeekableFile, Spool, Window
 from .._core.spelling import advice
 from .._http.urls import url_problem
 from .._secrets import without_secrets
@@ -28,8 +27,6 @@ from ..results import Preview, cached_content
 
 MAX_IMAGES = 64
 """More images than this in one call is taken for a mistake (a folder's worth passed by accident)."""
-SPOOL_BYTES = 1 << 20
-"""A file object that cannot seek is copied aside: in memory up to this size, on disk beyond it."""
 _HEAD = 32
 _KNOWN_TYPES = "PNG, JPEG, WebP or GIF"
 
@@ -147,7 +144,7 @@ def _file_object(file: Any, called: str) -> InputImage:
             file.seek(start)
             kept: SeekableFile = file
         else:
-            kept, start = _Spool(), 0
+            kept, start = Spool(), 0
             while piece := file.read(SPOOL_BYTES):
                 kept.write(piece)
             end = kept.tell()
@@ -161,32 +158,6 @@ def _file_object(file: Any, called: str) -> InputImage:
     size = end - start
     file_name = Path(name).name if isinstance(name, str) and name else "image" + extension
     return InputImage(label, file_name, mime, size, lambda: Window(kept, start, size))
-
-
-class _Spool:
-    """A copy of a file that cannot seek: in memory while small, on disk beyond ``SPOOL_BYTES``; closed
-    (its disk space freed) once the images that read it are gone."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed in __del__
-
-    def write(self, data: bytes) -> int:
-        return self._file.write(data)
-
-    def tell(self) -> int:
-        return self._file.tell()
-
-    def seek(self, offset: int, whence: int = 0, /) -> int:
-        return self._file.seek(offset, whence)
-
-    def read(self, size: int = -1, /) -> bytes:
-        return self._file.read(size)
-
-    def close(self) -> None:
-        self._file.close()
-
-    def __del__(self) -> None:
-        self._file.close()
 
 
 def _seekable(file: Any) -> bool:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+SPOOL_BYTES = 1 << 20
+"""A copy kept aside (of a file that cannot seek, of an image fetched from a URL) stays in memory up to
+this size, and goes to a temporary file beyond it."""
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,14 @@ class Window:
     def close(self) -> None:
         if self._owns:
             self._file.close()
+
+
+class Spool(tempfile.SpooledTemporaryFile[bytes]):
+    """A copy kept aside, in memory while small and on disk beyond ``SPOOL_BYTES``; closed (its disk space
+    freed) once nothing reads it any more, as well as when closed."""
+
+    def __init__(self) -> None:
+        super().__init__(max_size=SPOOL_BYTES)
+
+    def __del__(self) -> None:
+        self.close()

@@ -289,6 +289,10 @@ def test_the_mapping_is_asked_once_per_client():
         assert [call.request.method for call in mock.calls] == ["GET", "POST", "POST"]
 
 
+def test_no_catalog_name_looks_like_a_repository():
+    assert [name for info in hfimage.models() for name in (info.name, *info.aliases) if "/" in name] == []
+
+
 def test_every_wire_is_known():
     assert tuple(WIRES) == ("hf-inference", "fal-ai", "replicate", "together", "nscale", "wavespeed", "zai-org")
 

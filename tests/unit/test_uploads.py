@@ -196,18 +196,6 @@ def test_a_url_on_a_hugging_face_host_is_fetched_without_the_token_too():
     assert not {"Authorization", HF_HEADER} & set(fetched.request.headers)
 
 
-def test_an_earlier_result_of_another_space_is_fetched_with_the_token_the_job_that_made_it_used():
-    elsewhere = "https://other-space.hf.space/gradio_api/file=/tmp/gradio/x/image.webp"
-    earlier = hfimage.Image(url=elsewhere, seed=1, width=2, height=2, prompt="p", negative_prompt=None, model="m",
-                            provider="other/space", elapsed=1.0)  # fmt: skip
-    with responses.RequestsMock() as mock:
-        serve(mock)
-        mock.get(elsewhere, body=WEBP, content_type="image/webp")
-        edit(earlier, token=TOKEN)
-        (fetched,) = [call for call in mock.calls if call.request.url == elsewhere]
-    assert fetched.request.headers[HF_HEADER] == f"Bearer {TOKEN}"
-
-
 @pytest.mark.parametrize(
     ("reply", "message"),
     [
@@ -236,15 +224,17 @@ def test_an_earlier_result_of_the_same_app_is_named_by_its_path_with_no_transfer
         assert [call.request.url for call in mock.calls if "old" in call.request.url] == []
 
 
-def test_an_earlier_result_of_another_app_is_fetched_and_uploaded():
+def test_an_earlier_result_of_another_app_is_fetched_with_the_token_its_job_used_and_uploaded():
     elsewhere = "https://other-space.hf.space/gradio_api/file=/tmp/gradio/x/image.webp"
     earlier = hfimage.Image(url=elsewhere, seed=1, width=2, height=2, prompt="p", negative_prompt=None, model="m",
                             provider="other/space", elapsed=1.0)  # fmt: skip
     with responses.RequestsMock() as mock:
         serve(mock)
         mock.get(elsewhere, body=WEBP, content_type="image/webp")
-        edit(earlier)
+        edit(earlier, token=TOKEN)
+        (fetched,) = [call for call in mock.calls if call.request.url == elsewhere]
         assert form_of(mock) == [("files", "image.webp", "image/webp", WEBP)]
+    assert fetched.request.headers[HF_HEADER] == f"Bearer {TOKEN}"
 
 
 def test_an_app_without_an_image_input_given_one_is_refused_before_anything_is_sent_to_it():

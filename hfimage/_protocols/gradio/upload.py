@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
 from ..._core.imagetype import HEAD_BYTES, sniff
-from ..._core.input_image import InputImage, Window
+from ..._core.input_image import InputImage, Spool, Window
 from ..._core.text import number
 from ..._http.channel import Channel
 from ..._http.download import MAX_IMAGE_BYTES, download
@@ -27,8 +26,6 @@ from ...errors import HFImageError, InvalidRequestError, ProtocolError
 from .app import App
 from .filling import ImagesToSend
 
-SPOOL_BYTES = 1 << 20
-"""A fetched image stays in memory up to this size, and goes to a temporary file beyond it."""
 FILE_DATA_META = {"_type": "gradio.FileData"}
 
 
@@ -61,7 +58,7 @@ def _local(channel: Channel, app: App, image: InputImage, held: contextlib.ExitS
         return image
     if image.url is None:
         return dataclasses.replace(image, result_url=None)
-    sink = held.enter_context(tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115 - held by the caller
+    sink = held.enter_context(Spool())
     # A URL the caller gave is fetched without the token, wherever it points: the token goes only where
     # jobs go. An earlier result is fetched from the space that made it, with the token a job there carries.
     credential = channel.credential if image.result_url is not None else None
